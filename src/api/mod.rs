@@ -1,0 +1,18 @@
+//! Wire types of the HTTP API under `/api/v1/`: one place for both server and client.
+
+mod auth;
+mod children;
+mod demo;
+mod error;
+
+pub use auth::{LoginRequest, LoginResponse, UserSummary};
+pub use children::{
+    CarerView, ChildRecord, InvolvementView, LocalAuthorityContact, SearchHit, SearchParams,
+    SearchResponse,
+};
+pub use demo::{DemoAccount, DemoAccounts};
+pub use error::{ErrorBody, ErrorCode};
+
+/// Search results are capped at this by default; `limit` may raise it up to `MAX_LIMIT`.
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 50;

@@ -1,0 +1,8 @@
+//! contactpoint: a directory of children and the practitioners working with them.
+//!
+//! Dependencies point one way: `tui -> client -> api <- server -> store`, with
+//! `model` under everything.
+
+pub mod api;
+pub mod model;
+pub mod client;

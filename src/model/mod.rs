@@ -1,0 +1,19 @@
+//! Domain types shared by server and client. No I/O here.
+
+mod child;
+mod ids;
+pub mod names;
+mod postcode;
+mod reason;
+mod service;
+mod user;
+
+pub use child::{Address, AddressState, Carer, Child, FormerName, Gender, Relationship, ReturnIntent};
+pub use ids::{DirectoryId, IdError, NhsNumber};
+pub use postcode::{Postcode, PostcodeError};
+pub use reason::ReasonCode;
+pub use service::{
+    ConsentBasis, IndicatorMark, IndicatorMarks, Indicators, Involvement, OrgKind, Organisation,
+    Practitioner,
+};
+pub use user::Role;
