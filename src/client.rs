@@ -72,14 +72,22 @@ impl Client {
                     "refusing plain http to {server}: use https, or --insecure on a trusted network"
                 )))
             }
-            other => return Err(ClientError::Config(format!("unsupported scheme '{other}': use https"))),
+            other => {
+                return Err(ClientError::Config(format!(
+                    "unsupported scheme '{other}': use https"
+                )))
+            }
         }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| ClientError::Config(e.to_string()))?;
-        Ok(Client { http, base, token: None })
+        Ok(Client {
+            http,
+            base,
+            token: None,
+        })
     }
 
     pub fn server(&self) -> &str {
@@ -95,7 +103,10 @@ impl Client {
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let url = self.base.join(path).expect("API paths are valid relative URLs");
+        let url = self
+            .base
+            .join(path)
+            .expect("API paths are valid relative URLs");
         let req = self.http.request(method, url);
         match &self.token {
             Some(t) => req.bearer_auth(t),
@@ -112,10 +123,14 @@ impl Client {
             server: self.base.to_string(),
         })?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()));
+            return serde_json::from_slice(&bytes)
+                .map_err(|e| ClientError::Protocol(e.to_string()));
         }
         match serde_json::from_slice::<ErrorBody>(&bytes) {
-            Ok(body) => Err(ClientError::Api { code: body.error, message: body.message }),
+            Ok(body) => Err(ClientError::Api {
+                code: body.error,
+                message: body.message,
+            }),
             Err(_) => Err(ClientError::Protocol(format!("unexpected status {status}"))),
         }
     }
@@ -125,7 +140,9 @@ impl Client {
             .request(Method::GET, "/healthz")
             .send()
             .await
-            .map_err(|_| ClientError::Unreachable { server: self.base.to_string() })?;
+            .map_err(|_| ClientError::Unreachable {
+                server: self.base.to_string(),
+            })?;
         match resp.status() {
             StatusCode::OK => Ok(()),
             s => Err(ClientError::Protocol(format!("health check answered {s}"))),
@@ -134,19 +151,24 @@ impl Client {
 
     /// Logs in; on success the client carries the session token from then on.
     pub async fn login(&mut self, req: &LoginRequest) -> Result<LoginResponse, ClientError> {
-        let resp: LoginResponse = self.send(self.request(Method::POST, "/api/v1/login").json(req)).await?;
+        let resp: LoginResponse = self
+            .send(self.request(Method::POST, "/api/v1/login").json(req))
+            .await?;
         self.token = Some(resp.token.clone());
         Ok(resp)
     }
 
     pub async fn logout(&mut self) -> Result<(), ClientError> {
-        let result: Result<serde_json::Value, _> = self.send(self.request(Method::POST, "/api/v1/logout")).await;
+        let result: Result<serde_json::Value, _> = self
+            .send(self.request(Method::POST, "/api/v1/logout"))
+            .await;
         self.token = None;
         result.map(|_| ())
     }
 
     pub async fn search(&self, params: &SearchParams) -> Result<SearchResponse, ClientError> {
-        self.send(self.request(Method::GET, "/api/v1/children").query(params)).await
+        self.send(self.request(Method::GET, "/api/v1/children").query(params))
+            .await
     }
 
     pub async fn child(
@@ -160,14 +182,21 @@ impl Client {
             query.push(("reason_text", text));
         }
         let path = format!("/api/v1/children/{}", urlencode(id));
-        self.send(self.request(Method::GET, &path).query(&query)).await
+        self.send(self.request(Method::GET, &path).query(&query))
+            .await
     }
 
     /// The demo accounts, when the server runs on demo data; `None` otherwise.
     pub async fn demo_accounts(&self) -> Result<Option<DemoAccounts>, ClientError> {
-        match self.send(self.request(Method::GET, "/api/v1/demo/accounts")).await {
+        match self
+            .send(self.request(Method::GET, "/api/v1/demo/accounts"))
+            .await
+        {
             Ok(accounts) => Ok(Some(accounts)),
-            Err(ClientError::Api { code: ErrorCode::NotFound, .. }) => Ok(None),
+            Err(ClientError::Api {
+                code: ErrorCode::NotFound,
+                ..
+            }) => Ok(None),
             Err(e) => Err(e),
         }
     }

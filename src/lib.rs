@@ -4,5 +4,7 @@
 //! `model` under everything.
 
 pub mod api;
-pub mod model;
 pub mod client;
+pub mod model;
+pub mod server;
+pub mod store;

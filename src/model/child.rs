@@ -76,7 +76,9 @@ pub enum AddressState {
 impl AddressState {
     pub fn postcode(&self) -> Option<&Postcode> {
         match self {
-            AddressState::Current { address } | AddressState::LastKnown { address } => Some(&address.postcode),
+            AddressState::Current { address } | AddressState::LastKnown { address } => {
+                Some(&address.postcode)
+            }
             AddressState::NoAddressKnown | AddressState::LeftEngland { .. } => None,
         }
     }

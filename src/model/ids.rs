@@ -161,7 +161,9 @@ impl FromStr for NhsNumber {
         if Self::check_digit(&digits[..9]) != Some(digits[9]) {
             return Err(IdError::NhsNumberCheck);
         }
-        Ok(NhsNumber(digits.iter().map(|d| char::from(b'0' + d)).collect()))
+        Ok(NhsNumber(
+            digits.iter().map(|d| char::from(b'0' + d)).collect(),
+        ))
     }
 }
 
@@ -191,13 +193,19 @@ mod tests {
     #[test]
     fn directory_id_round_trips_and_forgives_case_hyphens_and_lookalikes() {
         let id = DirectoryId::from_number(0x12_3456_789A);
-        let typed = id.as_str().replace('-', "").to_lowercase().replace('1', "l");
+        let typed = id
+            .as_str()
+            .replace('-', "")
+            .to_lowercase()
+            .replace('1', "l");
         assert_eq!(typed.parse::<DirectoryId>().unwrap(), id);
     }
 
     #[test]
     fn directory_id_check_catches_one_wrong_symbol_and_neighbour_swaps() {
-        let id = DirectoryId::from_number(987_654_321).to_string().replace('-', "");
+        let id = DirectoryId::from_number(987_654_321)
+            .to_string()
+            .replace('-', "");
         let bytes = id.as_bytes();
         for i in 0..8 {
             let mut wrong = bytes.to_vec();
@@ -215,9 +223,18 @@ mod tests {
 
     #[test]
     fn nhs_number_check_digit_follows_mod_11() {
-        assert_eq!("943 476 5919".parse::<NhsNumber>().unwrap().as_str(), "9434765919");
-        assert_eq!("9434765918".parse::<NhsNumber>(), Err(IdError::NhsNumberCheck));
-        assert_eq!("94347659".parse::<NhsNumber>(), Err(IdError::NhsNumberShape));
+        assert_eq!(
+            "943 476 5919".parse::<NhsNumber>().unwrap().as_str(),
+            "9434765919"
+        );
+        assert_eq!(
+            "9434765918".parse::<NhsNumber>(),
+            Err(IdError::NhsNumberCheck)
+        );
+        assert_eq!(
+            "94347659".parse::<NhsNumber>(),
+            Err(IdError::NhsNumberShape)
+        );
         assert!(NhsNumber::from_nine([9, 4, 3, 4, 7, 6, 5, 9, 1]).is_some());
     }
 }

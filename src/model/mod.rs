@@ -1,5 +1,6 @@
 //! Domain types shared by server and client. No I/O here.
 
+mod audit;
 mod child;
 mod ids;
 pub mod names;
@@ -8,7 +9,10 @@ mod reason;
 mod service;
 mod user;
 
-pub use child::{Address, AddressState, Carer, Child, FormerName, Gender, Relationship, ReturnIntent};
+pub use audit::{AuditEvent, ChainedAuditEvent, GENESIS_HASH};
+pub use child::{
+    Address, AddressState, Carer, Child, FormerName, Gender, Relationship, ReturnIntent,
+};
 pub use ids::{DirectoryId, IdError, NhsNumber};
 pub use postcode::{Postcode, PostcodeError};
 pub use reason::ReasonCode;

@@ -20,7 +20,11 @@ pub fn normalise(name: &str) -> String {
         }
     }
     let trimmed = out.trim_end();
-    trimmed.split(' ').map(fold_mac).collect::<Vec<_>>().join(" ")
+    trimmed
+        .split(' ')
+        .map(fold_mac)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn fold(c: char) -> Option<char> {
@@ -95,7 +99,8 @@ pub fn sounds_alike(a: &str, b: &str) -> bool {
     let dm = DoubleMetaphone::default();
     let (a, b) = (dm.double_metaphone(a), dm.double_metaphone(b));
     let (a1, a2, b1, b2) = (a.primary(), a.alternate(), b.primary(), b.alternate());
-    !a1.is_empty() && (a1 == b1 || (!b2.is_empty() && a1 == b2) || (!a2.is_empty() && (a2 == b1 || a2 == b2)))
+    !a1.is_empty()
+        && (a1 == b1 || (!b2.is_empty() && a1 == b2) || (!a2.is_empty() && (a2 == b1 || a2 == b2)))
 }
 
 #[cfg(test)]
@@ -119,7 +124,10 @@ mod tests {
 
     #[test]
     fn hyphenated_names_are_indexed_whole_and_by_part() {
-        assert_eq!(surname_forms("Smith-Jones"), vec!["smithjones", "smith", "jones"]);
+        assert_eq!(
+            surname_forms("Smith-Jones"),
+            vec!["smithjones", "smith", "jones"]
+        );
         assert_eq!(surname_forms("Begum"), vec!["begum"]);
     }
 

@@ -26,7 +26,11 @@ impl Postcode {
 
     /// Normalises a district (outward code) typed on its own, e.g. `ls6` -> `LS6`.
     pub fn parse_district(s: &str) -> Option<String> {
-        let d: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let d: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
         is_outward(&d).then_some(d)
     }
 }
@@ -44,13 +48,20 @@ fn is_outward(s: &str) -> bool {
 /// Inward code: a digit and two letters.
 fn is_inward(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 3 && b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
+    b.len() == 3
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_alphabetic()
+        && b[2].is_ascii_alphabetic()
 }
 
 impl FromStr for Postcode {
     type Err = PostcodeError;
     fn from_str(s: &str) -> Result<Self, PostcodeError> {
-        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let compact: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
         if compact.len() < 5 || compact.len() > 7 || !compact.is_ascii() {
             return Err(PostcodeError);
         }

@@ -29,7 +29,10 @@ impl OrgKind {
     /// Mental health, sexual health and substance misuse services: recorded only with a
     /// consent basis, and their details shown only to their own staff.
     pub fn is_sensitive(self) -> bool {
-        matches!(self, OrgKind::Camhs | OrgKind::SexualHealth | OrgKind::SubstanceMisuse)
+        matches!(
+            self,
+            OrgKind::Camhs | OrgKind::SexualHealth | OrgKind::SubstanceMisuse
+        )
     }
 
     pub fn label(self) -> &'static str {
@@ -78,7 +81,10 @@ pub struct Practitioner {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "basis", rename_all = "snake_case")]
 pub enum ConsentBasis {
-    Consent { given_by: String, given_on: NaiveDate },
+    Consent {
+        given_by: String,
+        given_on: NaiveDate,
+    },
     SignificantHarm,
 }
 

@@ -1,0 +1,66 @@
+//! Finding a child: the required combinations of fields, candidate retrieval from
+//! indexed keys, and ranking in Rust over the (small) candidate set.
+
+mod query;
+mod rank;
+
+pub use query::SearchRequest;
+
+use chrono::NaiveDate;
+
+use crate::api::{ErrorCode, SearchHit, SearchParams};
+use crate::server::error::ApiError;
+use crate::server::policy::{self, Viewer};
+use crate::store::Store;
+
+/// More candidates than this means the search is far too broad to rank.
+const CANDIDATE_LIMIT: usize = 20_000;
+
+/// Runs a search; `too_many_matches` rather than a silently cut list.
+pub async fn search(
+    store: &dyn Store,
+    viewer: &Viewer,
+    params: &SearchParams,
+    today: NaiveDate,
+) -> Result<Vec<SearchHit>, ApiError> {
+    policy::may_search(viewer)?;
+    let request = SearchRequest::parse(params, today)?;
+    let candidates = store
+        .candidates(request.candidate_query(CANDIDATE_LIMIT))
+        .await?;
+    if candidates.len() >= CANDIDATE_LIMIT {
+        return Err(too_many());
+    }
+    let mut ranked: Vec<_> = candidates
+        .into_iter()
+        .filter(|c| policy::visible_in_search(viewer, c, request.uses_hidden_field()))
+        .filter_map(|c| rank::score(&request, &c).map(|m| (c, m)))
+        .collect();
+    if ranked.len() > request.limit {
+        return Err(too_many());
+    }
+    ranked.sort_by(|(a, ma), (b, mb)| {
+        mb.score
+            .total_cmp(&ma.score)
+            .then_with(|| a.family_name.cmp(&b.family_name))
+            .then_with(|| a.given_names.cmp(&b.given_names))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let mut glances = store
+        .glance(ranked.iter().map(|(c, _)| c.id.clone()).collect())
+        .await?;
+    Ok(ranked
+        .into_iter()
+        .map(|(c, m)| {
+            let glance = glances.remove(&c.id);
+            policy::search_hit(viewer, c, glance, m.score, m.former_name)
+        })
+        .collect())
+}
+
+fn too_many() -> ApiError {
+    ApiError::new(
+        ErrorCode::TooManyMatches,
+        "Too many children match. Refine the search: add a forename, a date of birth or a full postcode.",
+    )
+}

@@ -1,0 +1,867 @@
+//! SQLite: the embedded default. WAL mode so readers never wait for the writer;
+//! a pool of connections, each used on a blocking thread, never on the async runtime.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use r2d2::Pool;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::{
+    Candidate, CandidateQuery, DemoLogin, Glance, SessionRecord, Store, StoreError, StoreResult,
+    UserAccount,
+};
+use crate::model::names;
+use crate::model::{
+    AuditEvent, Carer, ChainedAuditEvent, Child, IndicatorMarks, Indicators, Involvement,
+    Organisation, Practitioner, GENESIS_HASH,
+};
+
+/// Numbered migrations, applied in order; `PRAGMA user_version` records how far.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/sqlite/0001_directory.sql"),
+    include_str!("migrations/sqlite/0002_accounts_audit.sql"),
+];
+
+pub struct SqliteStore {
+    pool: Pool<SqliteConnectionManager>,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(e: r2d2::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+impl SqliteStore {
+    pub async fn open(path: &str) -> StoreResult<Self> {
+        let path = path.to_string();
+        tokio::task::spawn_blocking(move || Self::open_blocking(Path::new(&path)))
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?
+    }
+
+    fn open_blocking(path: &Path) -> StoreResult<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Database(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let manager = SqliteConnectionManager::file(path).with_init(|c| {
+            // FULL keeps every committed transaction across a power cut, WAL or not.
+            c.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = FULL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 10000;",
+            )
+        });
+        let pool = Pool::builder().max_size(8).build(manager)?;
+        let mut conn = pool.get()?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Runs `f` with a pooled connection on a blocking thread.
+    async fn with_conn<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?
+    }
+}
+
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let current: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Corrupt(format!(
+            "schema version {current} is newer than this program knows ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+// --- Encoding helpers: enums as their serde names, times as RFC 3339 UTC.
+
+fn enum_str<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => panic!("enum did not serialise to a string: {other:?}"),
+    }
+}
+
+fn parse_enum<T: DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(decode_err)
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("model types serialise")
+}
+
+fn from_json<T: DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(s).map_err(decode_err)
+}
+
+fn decode_err(e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(decode_err)
+}
+
+fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
+    s.parse().map_err(decode_err)
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+const ORG_COLUMNS: &str = "code, name, kind, phone, email, address, local_authority";
+
+fn org_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Organisation> {
+    Ok(Organisation {
+        code: r.get(at)?,
+        name: r.get(at + 1)?,
+        kind: parse_enum(&r.get::<_, String>(at + 2)?)?,
+        phone: r.get(at + 3)?,
+        email: r.get(at + 4)?,
+        address: r.get(at + 5)?,
+        local_authority: r.get(at + 6)?,
+    })
+}
+
+const CANDIDATE_COLUMNS: &str =
+    "id, family_name, given_names, former_names, date_of_birth, gender, postcode, shielded, local_authority";
+
+fn candidate_from_row(r: &Row<'_>) -> rusqlite::Result<Candidate> {
+    Ok(Candidate {
+        id: r.get(0)?,
+        family_name: r.get(1)?,
+        given_names: r.get(2)?,
+        former_names: from_json(&r.get::<_, String>(3)?)?,
+        date_of_birth: parse_date(&r.get::<_, String>(4)?)?,
+        gender: parse_enum(&r.get::<_, String>(5)?)?,
+        postcode: r.get(6)?,
+        shielded: r.get(7)?,
+        local_authority: r.get(8)?,
+    })
+}
+
+/// Finds or creates the id of a normalised surname form, indexing its keys when new.
+fn surname_id(tx: &Connection, cache: &mut HashMap<String, i64>, form: &str) -> StoreResult<i64> {
+    if let Some(id) = cache.get(form) {
+        return Ok(*id);
+    }
+    let existing: Option<i64> = tx
+        .prepare_cached("SELECT id FROM surnames WHERE name = ?1")?
+        .query_row([form], |r| r.get(0))
+        .optional()?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            tx.prepare_cached("INSERT INTO surnames (name) VALUES (?1)")?
+                .execute([form])?;
+            let id = tx.last_insert_rowid();
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO surname_keys (key, surname_id) VALUES (?1, ?2)",
+            )?;
+            for key in names::keys(form) {
+                insert.execute(params![key, id])?;
+            }
+            id
+        }
+    };
+    cache.insert(form.to_string(), id);
+    Ok(id)
+}
+
+fn insert_child(
+    tx: &Connection,
+    cache: &mut HashMap<String, i64>,
+    child: &Child,
+) -> StoreResult<()> {
+    let postcode = child.address.postcode();
+    let district = postcode.map(|p| p.district().to_string());
+    tx.prepare_cached(
+        "INSERT INTO children (id, nhs_number, family_name, given_names, former_names, date_of_birth,
+             gender, address, postcode, postcode_district, local_authority, shielded, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        child.id.as_str(),
+        child.nhs_number.as_ref().map(|n| n.as_str()),
+        child.family_name,
+        child.given_names,
+        to_json(&child.former_names),
+        date(child.date_of_birth),
+        enum_str(&child.gender),
+        to_json(&child.address),
+        postcode.map(|p| p.as_str()),
+        district,
+        child.local_authority,
+        child.shielded,
+        child.version,
+    ])?;
+
+    let mut forms = names::surname_forms(&child.family_name);
+    for former in &child.former_names {
+        forms.extend(names::surname_forms(&former.family_name));
+    }
+    forms.sort();
+    forms.dedup();
+    let dob = date(child.date_of_birth);
+    for form in forms {
+        let sid = surname_id(tx, cache, &form)?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![sid, dob, child.id.as_str(), district])?;
+    }
+
+    let mut carer = tx.prepare_cached(
+        "INSERT INTO carers (child_id, name, relationship, parental_responsibility, phone, email)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for c in &child.carers {
+        carer.execute(params![
+            child.id.as_str(),
+            c.name,
+            enum_str(&c.relationship),
+            c.parental_responsibility,
+            c.phone,
+            c.email
+        ])?;
+    }
+    let mut involvement = tx.prepare_cached(
+        "INSERT INTO involvements (child_id, organisation, practitioner_name, practitioner_phone,
+             practitioner_email, start_date, end_date, consent, has_information, taking_action,
+             caf_completed, lead_professional, marks, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for i in &child.involvements {
+        let p = i.practitioner.as_ref();
+        involvement.execute(params![
+            child.id.as_str(),
+            i.organisation.code,
+            p.map(|p| &p.name),
+            p.and_then(|p| p.phone.as_ref()),
+            p.and_then(|p| p.email.as_ref()),
+            date(i.start_date),
+            i.end_date.map(date),
+            i.consent.as_ref().map(to_json),
+            i.indicators.has_information,
+            i.indicators.taking_action,
+            i.indicators.caf_completed,
+            i.indicators.lead_professional,
+            to_json(&i.marks),
+            i.version,
+        ])?;
+    }
+    Ok(())
+}
+
+fn load_child(conn: &Connection, id: &str) -> StoreResult<Option<Child>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, nhs_number, family_name, given_names, former_names, date_of_birth, gender,
+                    address, local_authority, shielded, version
+             FROM children WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Child {
+                id: r.get::<_, String>(0)?.parse().map_err(decode_err)?,
+                nhs_number: r
+                    .get::<_, Option<String>>(1)?
+                    .map(|n| n.parse().map_err(decode_err))
+                    .transpose()?,
+                family_name: r.get(2)?,
+                given_names: r.get(3)?,
+                former_names: from_json(&r.get::<_, String>(4)?)?,
+                date_of_birth: parse_date(&r.get::<_, String>(5)?)?,
+                gender: parse_enum(&r.get::<_, String>(6)?)?,
+                address: from_json(&r.get::<_, String>(7)?)?,
+                local_authority: r.get(8)?,
+                shielded: r.get(9)?,
+                carers: Vec::new(),
+                involvements: Vec::new(),
+                version: r.get(10)?,
+            })
+        })
+        .optional()?;
+    let Some(mut child) = row else {
+        return Ok(None);
+    };
+
+    child.carers = conn
+        .prepare_cached(
+            "SELECT id, name, relationship, parental_responsibility, phone, email
+             FROM carers WHERE child_id = ?1 ORDER BY id",
+        )?
+        .query_map([id], |r| {
+            Ok(Carer {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                relationship: parse_enum(&r.get::<_, String>(2)?)?,
+                parental_responsibility: r.get(3)?,
+                phone: r.get(4)?,
+                email: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    child.involvements = conn
+        .prepare_cached(&format!(
+            "SELECT i.id, i.practitioner_name, i.practitioner_phone, i.practitioner_email, i.start_date,
+                    i.end_date, i.consent, i.has_information, i.taking_action, i.caf_completed,
+                    i.lead_professional, i.marks, i.version, {}
+             FROM involvements i JOIN organisations o ON o.code = i.organisation
+             WHERE i.child_id = ?1 ORDER BY i.end_date IS NOT NULL, i.start_date, i.id",
+            ORG_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ")
+        ))?
+        .query_map([id], |r| {
+            let practitioner = r.get::<_, Option<String>>(1)?.map(|name| Practitioner {
+                name,
+                phone: r.get(2).ok().flatten(),
+                email: r.get(3).ok().flatten(),
+            });
+            Ok(Involvement {
+                id: r.get(0)?,
+                practitioner,
+                start_date: parse_date(&r.get::<_, String>(4)?)?,
+                end_date: r.get::<_, Option<String>>(5)?.map(|d| parse_date(&d)).transpose()?,
+                consent: r.get::<_, Option<String>>(6)?.map(|c| from_json(&c)).transpose()?,
+                indicators: Indicators {
+                    has_information: r.get(7)?,
+                    taking_action: r.get(8)?,
+                    caf_completed: r.get(9)?,
+                    lead_professional: r.get(10)?,
+                },
+                marks: from_json::<IndicatorMarks>(&r.get::<_, String>(11)?)?,
+                version: r.get(12)?,
+                organisation: org_from_row(r, 13)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(child))
+}
+
+/// Builds the candidate query: one indexed SELECT per condition, combined with UNION.
+fn candidate_sql(q: &CandidateQuery) -> (String, Vec<String>) {
+    let mut parts = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    let placeholders = |values: &[String], args: &mut Vec<String>| {
+        let start = args.len();
+        args.extend(values.iter().cloned());
+        (start + 1..=args.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let surname_ids = if q.name_keys.is_empty() {
+        None
+    } else {
+        let keys = placeholders(&q.name_keys, &mut args);
+        Some(format!(
+            "SELECT DISTINCT surname_id FROM surname_keys WHERE key IN ({keys})"
+        ))
+    };
+    if let (Some(ids), Some((from, to))) = (&surname_ids, q.name_dob_window) {
+        let p = placeholders(&[date(from), date(to)], &mut args);
+        let (a, b) = p.split_once(", ").expect("two placeholders");
+        parts.push(format!(
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth BETWEEN {a} AND {b}"
+        ));
+    }
+    if let (Some(ids), Some(district)) = (&surname_ids, &q.name_district) {
+        let p = placeholders(std::slice::from_ref(district), &mut args);
+        parts.push(format!(
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND postcode_district = {p}"
+        ));
+    }
+    if !q.dobs.is_empty() {
+        let dobs: Vec<String> = q.dobs.iter().map(|d| date(*d)).collect();
+        let p = placeholders(&dobs, &mut args);
+        parts.push(format!(
+            "SELECT id FROM children WHERE date_of_birth IN ({p})"
+        ));
+    }
+    if let Some(postcode) = &q.postcode {
+        let p = placeholders(std::slice::from_ref(postcode), &mut args);
+        parts.push(format!("SELECT id FROM children WHERE postcode = {p}"));
+    }
+    if let Some(id) = &q.directory_id {
+        let p = placeholders(std::slice::from_ref(id), &mut args);
+        parts.push(format!("SELECT id FROM children WHERE id = {p}"));
+    }
+    if let Some(nhs) = &q.nhs_number {
+        let p = placeholders(std::slice::from_ref(nhs), &mut args);
+        parts.push(format!("SELECT id FROM children WHERE nhs_number = {p}"));
+    }
+    if parts.is_empty() {
+        return (String::new(), args);
+    }
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM children WHERE id IN ({}) ORDER BY id LIMIT {}",
+        parts.join(" UNION "),
+        q.limit
+    );
+    (sql, args)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+        let key = key.to_string();
+        self.with_conn(move |c| {
+            Ok(
+                c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+        .await
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.with_conn(move |c| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn count_children(&self) -> StoreResult<u64> {
+        self.with_conn(|c| Ok(c.query_row("SELECT count(*) FROM children", [], |r| r.get(0))?))
+            .await
+    }
+
+    async fn insert_organisations(&self, orgs: Vec<Organisation>) -> StoreResult<()> {
+        self.with_conn(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut insert = tx.prepare(&format!(
+                    "INSERT INTO organisations ({ORG_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                ))?;
+                for o in &orgs {
+                    insert
+                        .execute(params![
+                            o.code,
+                            o.name,
+                            enum_str(&o.kind),
+                            o.phone,
+                            o.email,
+                            o.address,
+                            o.local_authority
+                        ])
+                        .map_err(|e| match e {
+                            rusqlite::Error::SqliteFailure(f, _)
+                                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                            {
+                                StoreError::AlreadyExists(format!("organisation {}", o.code))
+                            }
+                            e => e.into(),
+                        })?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn organisation(&self, code: &str) -> StoreResult<Option<Organisation>> {
+        let code = code.to_string();
+        self.with_conn(move |c| {
+            Ok(c.prepare_cached(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations WHERE code = ?1"
+            ))?
+            .query_row([code], |r| org_from_row(r, 0))
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn directory_team(&self, local_authority: &str) -> StoreResult<Option<Organisation>> {
+        let la = local_authority.to_string();
+        self.with_conn(move |c| {
+            Ok(c.prepare_cached(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations
+                 WHERE kind = 'directory_team' AND local_authority = ?1 ORDER BY code LIMIT 1"
+            ))?
+            .query_row([la], |r| org_from_row(r, 0))
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn insert_children(&self, children: Vec<Child>) -> StoreResult<()> {
+        self.with_conn(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut cache = HashMap::new();
+            for child in &children {
+                insert_child(&tx, &mut cache, child)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn child(&self, id: &str) -> StoreResult<Option<Child>> {
+        let id = id.to_string();
+        self.with_conn(move |c| load_child(c, &id)).await
+    }
+
+    async fn candidates(&self, query: CandidateQuery) -> StoreResult<Vec<Candidate>> {
+        self.with_conn(move |c| {
+            let (sql, args) = candidate_sql(&query);
+            if sql.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args.iter()), candidate_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn glance(&self, ids: Vec<String>) -> StoreResult<HashMap<String, Glance>> {
+        self.with_conn(move |c| {
+            let mut out: HashMap<String, Glance> = HashMap::new();
+            if ids.is_empty() {
+                return Ok(out);
+            }
+            let p = (1..=ids.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT i.child_id, o.kind, o.name FROM involvements i
+                 JOIN organisations o ON o.code = i.organisation
+                 WHERE i.child_id IN ({p}) AND i.end_date IS NULL AND o.kind IN ('school', 'gp_practice')
+                 ORDER BY i.start_date"
+            ))?;
+            let mut rows = stmt.query(params_from_iter(ids.iter()))?;
+            while let Some(r) = rows.next()? {
+                let entry = out.entry(r.get(0)?).or_default();
+                let name: String = r.get(2)?;
+                match r.get::<_, String>(1)?.as_str() {
+                    "school" => entry.school = Some(name),
+                    _ => entry.gp_practice = Some(name),
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn sample_children(&self, count: usize) -> StoreResult<Vec<Candidate>> {
+        self.with_conn(move |c| {
+            let total: i64 = c.query_row("SELECT count(*) FROM children", [], |r| r.get(0))?;
+            let step = (total / count.max(1) as i64).max(1);
+            let mut stmt = c.prepare(&format!(
+                "SELECT {CANDIDATE_COLUMNS} FROM children WHERE rowid % ?1 = 0 ORDER BY rowid LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![step, count as i64], candidate_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn create_user(&self, user: UserAccount) -> StoreResult<()> {
+        self.with_conn(move |c| {
+            c.execute(
+                "INSERT INTO users (username, display_name, role, organisation, password_hash, totp_secret, disabled)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    user.username,
+                    user.display_name,
+                    user.role.code(),
+                    user.organisation,
+                    user.password_hash,
+                    user.totp_secret,
+                    user.disabled
+                ],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    StoreError::AlreadyExists(format!("user {}", user.username))
+                }
+                e => e.into(),
+            })?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn user(&self, username: &str) -> StoreResult<Option<UserAccount>> {
+        let username = username.to_string();
+        self.with_conn(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT username, display_name, role, organisation, password_hash, totp_secret,
+                        failed_logins, locked_until, disabled
+                 FROM users WHERE username = ?1",
+            )?
+            .query_row([username], |r| {
+                let role: String = r.get(2)?;
+                Ok(UserAccount {
+                    username: r.get(0)?,
+                    display_name: r.get(1)?,
+                    role: crate::model::Role::from_code(&role).ok_or_else(|| {
+                        decode_err(StoreError::Corrupt(format!("unknown role {role}")))
+                    })?,
+                    organisation: r.get(3)?,
+                    password_hash: r.get(4)?,
+                    totp_secret: r.get(5)?,
+                    failed_logins: r.get(6)?,
+                    locked_until: r
+                        .get::<_, Option<String>>(7)?
+                        .map(|t| parse_ts(&t))
+                        .transpose()?,
+                    disabled: r.get(8)?,
+                })
+            })
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        lock_after: u32,
+        lock_until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let username = username.to_string();
+        self.with_conn(move |c| {
+            // One statement, so concurrent failures are all counted.
+            let locked: Option<bool> = c
+                .query_row(
+                    "UPDATE users SET failed_logins = failed_logins + 1,
+                         locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
+                     WHERE username = ?1
+                     RETURNING failed_logins >= ?2",
+                    params![username, lock_after, ts(lock_until)],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(locked.unwrap_or(false))
+        })
+        .await
+    }
+
+    async fn clear_login_failures(&self, username: &str) -> StoreResult<()> {
+        let username = username.to_string();
+        self.with_conn(move |c| {
+            c.execute(
+                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?1",
+                [username],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn claim_totp_step(&self, username: &str, step: u64) -> StoreResult<bool> {
+        let username = username.to_string();
+        self.with_conn(move |c| {
+            let changed = c.execute(
+                "UPDATE users SET last_totp_step = ?2 WHERE username = ?1 AND last_totp_step < ?2",
+                params![username, step as i64],
+            )?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn add_demo_login(&self, login: DemoLogin) -> StoreResult<()> {
+        self.with_conn(move |c| {
+            c.execute(
+                "INSERT INTO demo_logins (username, password, description) VALUES (?1, ?2, ?3)",
+                params![login.username, login.password, login.description],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn demo_logins(&self) -> StoreResult<Vec<DemoLogin>> {
+        self.with_conn(|c| {
+            let mut stmt = c.prepare(
+                "SELECT username, password, description FROM demo_logins ORDER BY rowid",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(DemoLogin {
+                    username: r.get(0)?,
+                    password: r.get(1)?,
+                    description: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        username: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (token_hash, username) = (token_hash.to_string(), username.to_string());
+        self.with_conn(move |c| {
+            c.execute(
+                "INSERT INTO sessions (token_hash, username, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
+                params![token_hash, username, ts(now)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let token_hash = token_hash.to_string();
+        self.with_conn(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT username, created_at, last_seen FROM sessions WHERE token_hash = ?1",
+            )?
+            .query_row([token_hash], |r| {
+                Ok(SessionRecord {
+                    username: r.get(0)?,
+                    created_at: parse_ts(&r.get::<_, String>(1)?)?,
+                    last_seen: parse_ts(&r.get::<_, String>(2)?)?,
+                })
+            })
+            .optional()?)
+        })
+        .await
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        let token_hash = token_hash.to_string();
+        self.with_conn(move |c| {
+            c.execute(
+                "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
+                params![token_hash, ts(now)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn end_session(&self, token_hash: &str) -> StoreResult<()> {
+        let token_hash = token_hash.to_string();
+        self.with_conn(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn append_audit(&self, event: AuditEvent) -> StoreResult<()> {
+        self.with_conn(move |c| {
+            // IMMEDIATE takes the write lock before reading the head, so two appends
+            // can never chain onto the same previous event.
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let prev: String = tx
+                .query_row("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+                .optional()?
+                .unwrap_or_else(|| GENESIS_HASH.to_string());
+            let hash = event.chain_hash(&prev);
+            tx.execute(
+                "INSERT INTO audit_events (at, username, role, organisation, action, subjects, reason,
+                     outcome, client_addr, request_id, details, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    ts(event.at),
+                    event.username,
+                    event.role,
+                    event.organisation,
+                    event.action,
+                    to_json(&event.subjects),
+                    event.reason,
+                    event.outcome,
+                    event.client_addr,
+                    event.request_id,
+                    event.details.to_string(),
+                    prev,
+                    hash
+                ],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn audit_events(
+        &self,
+        after_seq: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ChainedAuditEvent>> {
+        self.with_conn(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, at, username, role, organisation, action, subjects, reason, outcome,
+                        client_addr, request_id, details, prev_hash, hash
+                 FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![after_seq, limit as i64], |r| {
+                Ok(ChainedAuditEvent {
+                    seq: r.get(0)?,
+                    event: AuditEvent {
+                        at: parse_ts(&r.get::<_, String>(1)?)?,
+                        username: r.get(2)?,
+                        role: r.get(3)?,
+                        organisation: r.get(4)?,
+                        action: r.get(5)?,
+                        subjects: from_json(&r.get::<_, String>(6)?)?,
+                        reason: r.get(7)?,
+                        outcome: r.get(8)?,
+                        client_addr: r.get(9)?,
+                        request_id: r.get(10)?,
+                        details: from_json(&r.get::<_, String>(11)?)?,
+                    },
+                    prev_hash: r.get(12)?,
+                    hash: r.get(13)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+}
