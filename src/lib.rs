@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod client;
+pub mod commands;
 pub mod model;
 pub mod server;
 pub mod store;

@@ -9,6 +9,7 @@ mod openapi;
 pub mod policy;
 mod routes;
 pub mod search;
+pub mod seed;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,0 +1,151 @@
+//! What each subcommand does. `main.rs` only parses and dispatches here.
+
+pub mod tui;
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+
+use crate::model::Role;
+use crate::server::auth::{totp, PasswordHasher};
+use crate::server::seed::{self, SeedError};
+use crate::server::{self, AppState, ServerConfig, SystemClock};
+use crate::store::{self, Store, UserAccount, DEMO_META_KEY};
+
+/// The SQLite file used when no database is named: in the user's data directory.
+pub fn default_database() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "contactpoint")
+        .context("cannot find a home directory for the default database: pass --database")?;
+    Ok(dirs.data_dir().join("directory.db"))
+}
+
+/// Logs of the server go to stderr (the TUI sends its own to a file).
+fn log_to_stderr() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Prints seeding progress on one line of the terminal.
+pub fn print_progress(done: usize, total: usize) {
+    eprint!("\rCreating the demo directory: {done} of {total} children");
+    if done >= total {
+        eprintln!();
+    }
+    let _ = std::io::stderr().flush();
+}
+
+pub async fn serve(database: &str, bind: &str, demo: Option<usize>) -> anyhow::Result<()> {
+    log_to_stderr();
+    let store = store::open(database).await?;
+    if let Some(children) = demo {
+        match seed::seed_demo(store.as_ref(), children, print_progress).await {
+            Ok(()) => tracing::info!(children, "seeded the demo directory"),
+            Err(SeedError::NotEmpty) if is_demo(store.as_ref()).await? => {
+                tracing::info!("the demo directory is already seeded")
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let state = AppState::new(store, Arc::new(SystemClock), ServerConfig::default());
+    server::serve(state, bind).await.with_context(|| format!("cannot serve on {bind}"))
+}
+
+async fn is_demo(store: &dyn Store) -> anyhow::Result<bool> {
+    Ok(store.meta(DEMO_META_KEY).await?.as_deref() == Some("true"))
+}
+
+async fn open_demo(database: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let store = store::open(database).await?;
+    if !is_demo(store.as_ref()).await? {
+        bail!("this database is not demo data: demo commands work only on a demo directory");
+    }
+    Ok(store)
+}
+
+/// Passwords: at least 12 characters and at most 128, as NIST 800-63B asks.
+fn check_password(password: &str) -> anyhow::Result<()> {
+    let n = password.chars().count();
+    if !(12..=128).contains(&n) {
+        bail!("the password must be 12 to 128 characters long (it was {n})");
+    }
+    Ok(())
+}
+
+pub async fn user_add(
+    database: &str,
+    username: &str,
+    role: Role,
+    org: &str,
+    display_name: Option<String>,
+) -> anyhow::Result<()> {
+    let store = store::open(database).await?;
+    if store.organisation(org).await?.is_none() {
+        bail!("there is no organisation with code '{org}'");
+    }
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password).context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    check_password(&password)?;
+    let secret = totp::new_secret();
+    let uri = totp::enrolment_uri(&secret, username).context("cannot build the enrolment URI")?;
+    let password_hash = PasswordHasher::new(1).hash(password).await;
+    store
+        .create_user(UserAccount {
+            username: username.to_string(),
+            display_name: display_name.unwrap_or_else(|| username.to_string()),
+            role,
+            organisation: org.to_string(),
+            password_hash,
+            totp_secret: secret,
+            failed_logins: 0,
+            locked_until: None,
+            disabled: false,
+        })
+        .await?;
+    println!("{uri}");
+    Ok(())
+}
+
+pub async fn audit_verify(database: &str) -> anyhow::Result<()> {
+    let store = store::open(database).await?;
+    let (count, head) = crate::server::audit::verify_chain(store.as_ref()).await?;
+    println!("audit chain intact: {count} events, head {head}");
+    Ok(())
+}
+
+pub async fn demo_accounts(database: &str) -> anyhow::Result<()> {
+    let store = open_demo(database).await?;
+    let mut out = std::io::stdout().lock();
+    for login in store.demo_logins().await? {
+        let Some(user) = store.user(&login.username).await? else { continue };
+        let line = serde_json::json!({
+            "username": user.username,
+            "password": login.password,
+            "totp_secret": user.totp_secret,
+            "role": user.role,
+            "organisation": user.organisation,
+        });
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+pub async fn demo_sample(database: &str, count: usize) -> anyhow::Result<()> {
+    let store = open_demo(database).await?;
+    let mut out = std::io::stdout().lock();
+    for c in store.sample_children(count).await? {
+        let line = serde_json::json!({
+            "id": c.id,
+            "family_name": c.family_name,
+            "given_names": c.given_names,
+            "date_of_birth": c.date_of_birth,
+            "gender": c.gender,
+            "postcode": c.postcode,
+        });
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! Filling an empty database with the synthetic demo directory and demo accounts.
+
+use crate::demo;
+use crate::server::auth::{totp, PasswordHasher};
+use crate::store::{DemoLogin, Store, StoreError, UserAccount, DEMO_META_KEY};
+
+/// Every demo account's password: shown on the demo login screen, so it need not be secret.
+pub const DEMO_PASSWORD: &str = "open-the-directory";
+
+/// Children are written in batches of this many, one transaction each.
+const BATCH: usize = 5_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("the database already holds a directory: demo data goes only into an empty one")]
+    NotEmpty,
+    #[error("an earlier demo seeding of this database was interrupted: delete it and start again")]
+    Interrupted,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Seeds `children` demo children, calling `progress(done, total)` after each batch.
+/// The database is marked as demo data only once everything is in.
+pub async fn seed_demo(
+    store: &dyn Store,
+    children: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(), SeedError> {
+    match store.meta(DEMO_META_KEY).await?.as_deref() {
+        Some("seeding") => return Err(SeedError::Interrupted),
+        Some(_) => return Err(SeedError::NotEmpty),
+        None if store.count_children().await? > 0 => return Err(SeedError::NotEmpty),
+        None => {}
+    }
+    store.set_meta(DEMO_META_KEY, "seeding").await?;
+    let orgs = demo::organisations(demo::DEMO_SEED, children);
+    store.insert_organisations(orgs.clone()).await?;
+
+    let mut done = 0;
+    let mut batch = Vec::with_capacity(BATCH);
+    for child in demo::children(demo::DEMO_SEED, children, &orgs) {
+        batch.push(child);
+        if batch.len() == BATCH {
+            done += batch.len();
+            store.insert_children(std::mem::take(&mut batch)).await?;
+            progress(done, children);
+        }
+    }
+    if !batch.is_empty() {
+        done += batch.len();
+        store.insert_children(batch).await?;
+    }
+    progress(done, children);
+
+    let hasher = PasswordHasher::new(1);
+    for spec in demo::accounts(&orgs) {
+        let password_hash = hasher.hash(DEMO_PASSWORD.to_string()).await;
+        store
+            .create_user(UserAccount {
+                username: spec.username.clone(),
+                display_name: spec.display_name,
+                role: spec.role,
+                organisation: spec.organisation,
+                password_hash,
+                totp_secret: totp::new_secret(),
+                failed_logins: 0,
+                locked_until: None,
+                disabled: false,
+            })
+            .await?;
+        store
+            .add_demo_login(DemoLogin {
+                username: spec.username,
+                password: DEMO_PASSWORD.to_string(),
+                description: spec.description,
+            })
+            .await?;
+    }
+    store.set_meta(DEMO_META_KEY, "true").await?;
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! Test support: a real server on an ephemeral port over a temporary SQLite file,
+//! a clock the test moves by hand, and hand-made children for exact assertions.
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use contactpoint::api::LoginRequest;
+use contactpoint::client::Client;
+use contactpoint::model::{
+    Address, AddressState, Carer, Child, DirectoryId, FormerName, Gender, Indicators, Involvement,
+    NhsNumber, OrgKind, Organisation, Practitioner, Relationship, Role,
+};
+use contactpoint::server::auth::totp;
+use contactpoint::server::{self, AppState, ManualClock, RunningServer, ServerConfig};
+use contactpoint::store::{self, Store, UserAccount};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestServer {
+    pub url: String,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<ManualClock>,
+    pub db_path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+    _running: RunningServer,
+}
+
+pub struct TestUser {
+    pub username: String,
+    pub secret: String,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(ServerConfig::default()).await
+    }
+
+    pub async fn start_with(config: ServerConfig) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_path = dir.path().join("directory.db");
+        let store = store::open(&format!("sqlite://{}", db_path.display())).await.expect("open store");
+        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()));
+        store.insert_organisations(organisations()).await.expect("orgs");
+        store.insert_children(children()).await.expect("children");
+        let state = AppState::new(store.clone(), clock.clone(), config);
+        let running = server::spawn(state, "127.0.0.1:0").await.expect("server starts");
+        TestServer { url: running.url(), store, clock, db_path, _dir: dir, _running: running }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.url, false).expect("client")
+    }
+
+    /// Creates a user with `PASSWORD` and a fresh TOTP secret.
+    pub async fn user(&self, username: &str, role: Role, org: &str) -> TestUser {
+        let secret = totp::new_secret();
+        self.store
+            .create_user(UserAccount {
+                username: username.into(),
+                display_name: format!("{username} (test)"),
+                role,
+                organisation: org.into(),
+                password_hash: contactpoint::server::auth::PasswordHasher::new(1).hash(PASSWORD.into()).await,
+                totp_secret: secret.clone(),
+                failed_logins: 0,
+                locked_until: None,
+                disabled: false,
+            })
+            .await
+            .expect("create user");
+        TestUser { username: username.into(), secret }
+    }
+
+    /// The code the user's authenticator shows now, by the server's clock.
+    pub fn code(&self, user: &TestUser) -> String {
+        use contactpoint::server::Clock;
+        totp::code_at(&user.secret, self.clock.now().timestamp() as u64).unwrap()
+    }
+
+    pub fn login_request(&self, user: &TestUser) -> LoginRequest {
+        LoginRequest { username: user.username.clone(), password: PASSWORD.into(), totp: self.code(user) }
+    }
+
+    /// A client logged in as a new user of this role and organisation.
+    pub async fn logged_in(&self, username: &str, role: Role, org: &str) -> Client {
+        let user = self.user(username, role, org).await;
+        let mut client = self.client();
+        client.login(&self.login_request(&user)).await.expect("login succeeds");
+        // Move to the next TOTP step so another login in the same test can use a fresh code.
+        self.clock.advance(chrono::Duration::seconds(30));
+        client
+    }
+}
+
+pub fn org(code: &str, name: &str, kind: OrgKind, la: &str) -> Organisation {
+    Organisation {
+        code: code.into(),
+        name: name.into(),
+        kind,
+        phone: Some(format!("0113 496 0{}", &format!("{:03}", code.len() * 37 % 1000))),
+        email: Some(format!("{}@example.org", code.to_lowercase())),
+        address: None,
+        local_authority: la.into(),
+    }
+}
+
+pub const LEEDS: &str = "383";
+pub const BRADFORD: &str = "380";
+pub const SCHOOL: &str = "107001";
+pub const GP: &str = "B86001";
+pub const CAMHS: &str = "LEEDS-CAMHS";
+pub const SCHOOL_PHONE: &str = "0113 496 0123";
+
+pub fn organisations() -> Vec<Organisation> {
+    let mut school = org(SCHOOL, "Hyde Park Primary School", OrgKind::School, LEEDS);
+    school.phone = Some(SCHOOL_PHONE.into());
+    vec![
+        org(LEEDS, "Leeds City Council", OrgKind::SocialCare, LEEDS),
+        org("383-DIR", "Leeds Directory Team", OrgKind::DirectoryTeam, LEEDS),
+        org(BRADFORD, "Bradford Council", OrgKind::SocialCare, BRADFORD),
+        school,
+        org(GP, "Woodhouse Medical Practice", OrgKind::GpPractice, LEEDS),
+        org(CAMHS, "Leeds CAMHS", OrgKind::Camhs, LEEDS),
+        org("RR8-ED", "Leeds General Infirmary ED", OrgKind::Hospital, LEEDS),
+    ]
+}
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1000);
+
+/// A child in Leeds at a school and a GP practice.
+pub fn child(family: &str, given: &str, dob: &str, postcode: &str) -> Child {
+    let n = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let orgs = organisations();
+    let find = |code: &str| orgs.iter().find(|o| o.code == code).unwrap().clone();
+    let involvement = |code: &str, practitioner: &str| Involvement {
+        id: 0,
+        organisation: find(code),
+        practitioner: Some(Practitioner {
+            name: practitioner.into(),
+            phone: Some("07700 900123".into()),
+            email: Some("practitioner@example.org".into()),
+        }),
+        start_date: date("2020-09-01"),
+        end_date: None,
+        consent: None,
+        indicators: Indicators::default(),
+        marks: Default::default(),
+        version: 1,
+    };
+    Child {
+        id: DirectoryId::from_number(n * 7919),
+        nhs_number: NhsNumber::from_nine([9, 9, 9, (n / 100000 % 10) as u8, (n / 10000 % 10) as u8, (n / 1000 % 10) as u8, (n / 100 % 10) as u8, (n / 10 % 10) as u8, (n % 10) as u8]),
+        family_name: family.into(),
+        given_names: given.into(),
+        former_names: vec![],
+        date_of_birth: date(dob),
+        gender: Gender::Female,
+        address: AddressState::Current {
+            address: Address { lines: vec!["1 Cardigan Road".into()], town: "Leeds".into(), postcode: postcode.parse().unwrap() },
+        },
+        local_authority: LEEDS.into(),
+        shielded: false,
+        carers: vec![Carer {
+            id: 0,
+            name: format!("Sam {family}"),
+            relationship: Relationship::Mother,
+            parental_responsibility: true,
+            phone: Some("07700 900456".into()),
+            email: None,
+        }],
+        involvements: vec![involvement(SCHOOL, "Ms Adeyemi"), involvement(GP, "Dr Patel")],
+        version: 1,
+    }
+}
+
+/// The fixture directory: each child exists to prove one kind of tolerance.
+pub fn children() -> Vec<Child> {
+    let mut v = vec![
+        child("Smith", "Amelia", "2015-03-04", "LS6 2AB"),
+        child("Smith", "Oliver", "2015-03-04", "LS6 2AB"),
+        child("Smith-Jones", "Ava", "2012-06-01", "LS6 3CD"),
+        child("O'Neill", "Aoife", "2013-02-11", "LS7 1EF"),
+        child("Muhammad", "Ali", "2014-07-21", "LS8 2GH"),
+        child("Thompson", "Grace", "2011-10-30", "LS6 4JK"),
+        child("Walker", "Lily", "2016-01-15", "LS6 5LM"),
+        child("MacDonald", "Isla", "2010-12-05", "LS9 6NP"),
+    ];
+    // Known by a step-parent's surname now.
+    v[6].former_names = vec![FormerName { family_name: "Brown".into(), given_names: "Lily".into() }];
+    // Shielded: must never be found by postcode.
+    let mut shielded = child("Hidden", "Hannah", "2014-04-04", "LS6 9ZZ");
+    shielded.shielded = true;
+    v.push(shielded);
+    // Sensitive service: only its own staff see the details.
+    let mut sensitive = child("Okafor", "Chidi", "2012-08-08", "LS7 2QR");
+    let mut camhs = sensitive.involvements[0].clone();
+    camhs.organisation = organisations().into_iter().find(|o| o.code == CAMHS).unwrap();
+    camhs.consent = Some(contactpoint::model::ConsentBasis::SignificantHarm);
+    sensitive.involvements.push(camhs);
+    v.push(sensitive);
+    // Many Patels in LS11 so that a district search is "too many".
+    for i in 0..25 {
+        v.push(child("Patel", &format!("Child{i}"), &format!("2012-01-{:02}", i + 1), "LS11 1AA"));
+    }
+    v
+}
