@@ -9,3 +9,4 @@ pub mod commands;
 pub mod model;
 pub mod server;
 pub mod store;
+pub mod tui;

@@ -1,0 +1,456 @@
+//! Application state and `update`: every change to what the user sees happens
+//! here, in response to a message, and any network work is returned as effects.
+
+pub mod login;
+pub mod reason;
+pub mod search;
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+use crate::api::{ChildRecord, ErrorCode, UserSummary};
+use crate::client::ClientError;
+use crate::model::ReasonCode;
+use crate::tui::clock::Clock;
+use crate::tui::glyphs::Glyphs;
+use crate::tui::input::Edit;
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout;
+use crate::tui::msg::{Effect, Msg};
+use crate::tui::screens;
+use crate::tui::theme::{Theme, ThemeName};
+
+use login::LoginState;
+use reason::ReasonPrompt;
+use search::SearchState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Login,
+    Search,
+    Record,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A one-line message for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice {
+            level: Level::Info,
+            text: text.into(),
+        }
+    }
+    pub fn warn(text: impl Into<String>) -> Self {
+        Notice {
+            level: Level::Warn,
+            text: text.into(),
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Self {
+        Notice {
+            level: Level::Error,
+            text: text.into(),
+        }
+    }
+}
+
+/// An open record, held only in memory and dropped when the user leaves it.
+#[derive(Debug)]
+pub struct RecordView {
+    pub record: Box<ChildRecord>,
+    pub reason: ReasonCode,
+    pub scroll: usize,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub theme: Theme,
+    pub glyphs: Glyphs,
+    pub today: NaiveDate,
+    pub size: Rect,
+    pub user: Option<UserSummary>,
+    pub login: LoginState,
+    pub search: SearchState,
+    pub reason: Option<ReasonPrompt>,
+    pub record: Option<RecordView>,
+    /// Scroll offset of the help overlay, when it is open.
+    pub help: Option<usize>,
+    clock: Clock,
+    dirty: bool,
+    quit: bool,
+    next_request: u64,
+    /// The newest record request and the reason given for it; other replies are stale.
+    latest_record_request: Option<(u64, ReasonCode)>,
+}
+
+impl App {
+    pub fn new(theme: ThemeName, ascii: bool, clock: Clock, size: Rect) -> Self {
+        App {
+            screen: Screen::Login,
+            theme: Theme::new(theme),
+            glyphs: Glyphs::new(ascii),
+            today: clock.today(),
+            size,
+            user: None,
+            login: LoginState::new(),
+            search: SearchState::new(),
+            reason: None,
+            record: None,
+            help: None,
+            clock,
+            dirty: true,
+            quit: false,
+            next_request: 0,
+            latest_record_request: None,
+        }
+    }
+
+    /// The effects to run at start-up.
+    pub fn init(&self) -> Vec<Effect> {
+        vec![Effect::LoadDemoAccounts]
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    pub fn mark_drawn(&mut self) {
+        self.dirty = false;
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The single wake-up the runtime should schedule: the search debounce, or
+    /// the next demo-code step while the login screen shows codes.
+    pub fn deadline(&self) -> Option<Instant> {
+        match self.screen {
+            Screen::Login => self.login.refresh_at,
+            Screen::Search | Screen::Record => self.search.debounce_at,
+        }
+    }
+
+    /// True while a typed search waits for its debounce.
+    pub fn search_pending(&self) -> bool {
+        self.search.debounce_at.is_some()
+    }
+
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        if self.reason.is_some() {
+            return Context::Reason;
+        }
+        match self.screen {
+            Screen::Login if self.login.focus.is_some() => Context::Login,
+            Screen::Login => Context::LoginIdle,
+            Screen::Search if self.search.focus.is_some() => Context::Search,
+            Screen::Search => Context::Results,
+            Screen::Record => Context::Record,
+        }
+    }
+
+    fn next_request_id(&mut self) -> u64 {
+        self.next_request += 1;
+        self.next_request
+    }
+
+    fn on_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        let context = self.context();
+        match keymap::action_for(context, &ev) {
+            Some(action) => {
+                self.dirty = true;
+                self.on_action(context, action)
+            }
+            None => {
+                let edit = match context {
+                    Context::Login => self.login.edit(&ev),
+                    Context::Search => self.search.edit(&ev, Instant::now()),
+                    Context::Reason => self.reason.as_mut().map_or(Edit::Ignored, |r| r.edit(&ev)),
+                    _ => Edit::Ignored,
+                };
+                if edit != Edit::Ignored {
+                    self.dirty = true;
+                }
+                vec![]
+            }
+        }
+    }
+
+    fn on_action(&mut self, context: Context, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::ToggleHelp => self.help = if self.help.is_some() { None } else { Some(0) },
+            Action::Logout => return self.logout(),
+            _ => {}
+        }
+        match context {
+            Context::Global => vec![],
+            Context::Login | Context::LoginIdle => self.on_login_action(action),
+            Context::Search | Context::Results => self.on_search_action(action),
+            Context::Reason => self.on_reason_action(action),
+            Context::Record => {
+                self.on_record_action(action);
+                vec![]
+            }
+            Context::Help => {
+                self.on_help_action(action);
+                vec![]
+            }
+        }
+    }
+
+    fn on_login_action(&mut self, action: Action) -> Vec<Effect> {
+        let login = &mut self.login;
+        match action {
+            Action::Submit => return login.submit(),
+            Action::Retry => return login.retry(),
+            Action::NextField => login.move_focus(true),
+            Action::PrevField => login.move_focus(false),
+            Action::FillDemo => login.fill_demo(),
+            Action::StopTyping => login.focus = None,
+            Action::StartTyping => login.focus = Some(login::USERNAME),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn on_search_action(&mut self, action: Action) -> Vec<Effect> {
+        let page = isize::try_from(layout::result_rows(self.size)).unwrap_or(1);
+        let search = &mut self.search;
+        match action {
+            Action::NextField => search.move_focus(true),
+            Action::PrevField => search.move_focus(false),
+            Action::StopTyping => search.stop_typing(),
+            Action::StartTyping => search.start_typing(),
+            Action::Up => search.select(-1),
+            Action::Down => search.select(1),
+            Action::PageUp => search.select(-page),
+            Action::PageDown => search.select(page),
+            Action::First => search.selected = 0,
+            Action::Last => search.select_last(),
+            Action::Retry => return self.send_search(true),
+            Action::Open => {
+                if let Some(hit) = search.selected_hit() {
+                    let name = format!("{} {}", hit.given_names, hit.family_name);
+                    self.reason = Some(ReasonPrompt::new(hit.id.clone(), name));
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn send_search(&mut self, force: bool) -> Vec<Effect> {
+        let Some(params) = self.search.prepare(self.today, force) else {
+            // A half-typed date still gets its hint shown.
+            self.dirty = true;
+            return vec![];
+        };
+        let request_id = self.next_request_id();
+        self.search.latest_request = request_id;
+        self.dirty = true;
+        vec![Effect::Search { request_id, params }]
+    }
+
+    fn on_reason_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(prompt) = self.reason.as_mut() else {
+            return vec![];
+        };
+        match action {
+            Action::Up => prompt.move_selection(false),
+            Action::Down => prompt.move_selection(true),
+            Action::Cancel => self.reason = None,
+            Action::Submit => {
+                if let Some((reason, reason_text)) = prompt.confirm() {
+                    let id = prompt.child_id.clone();
+                    self.reason = None;
+                    let request_id = self.next_request_id();
+                    self.latest_record_request = Some((request_id, reason));
+                    self.search.notice = Some(Notice::info("Opening the record..."));
+                    return vec![Effect::OpenRecord {
+                        request_id,
+                        id,
+                        reason,
+                        reason_text,
+                    }];
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn on_record_action(&mut self, action: Action) {
+        if action == Action::Back {
+            // Leaving the record drops it: child data lives in memory only while shown.
+            self.record = None;
+            self.screen = Screen::Search;
+            return;
+        }
+        let Some(view) = self.record.as_mut() else {
+            return;
+        };
+        let rows = layout::record_rows(self.size);
+        let total = screens::record::lines(
+            &view.record,
+            view.reason,
+            &self.theme,
+            &self.glyphs,
+            self.today,
+        )
+        .len();
+        let max = total.saturating_sub(rows);
+        view.scroll = scroll(view.scroll, action, rows, max);
+    }
+
+    fn on_help_action(&mut self, action: Action) {
+        let Some(offset) = self.help else { return };
+        let rows = layout::help_rows(self.size);
+        let max = screens::help::line_count().saturating_sub(rows);
+        self.help = Some(scroll(offset, action, rows, max));
+    }
+
+    fn logout(&mut self) -> Vec<Effect> {
+        if self.user.is_none() {
+            return vec![];
+        }
+        self.end_session(Notice::info("Logged out."));
+        vec![Effect::Logout]
+    }
+
+    /// Back to the login screen with every trace of child data dropped.
+    fn end_session(&mut self, notice: Notice) {
+        self.user = None;
+        self.search = SearchState::new();
+        self.reason = None;
+        self.record = None;
+        self.latest_record_request = None;
+        self.screen = Screen::Login;
+        self.login.forget_secrets();
+        self.login.focus = Some(login::PASSWORD);
+        self.login.notice = Some(notice);
+        self.login.refresh_codes(self.clock.now(), true);
+        self.dirty = true;
+    }
+
+    fn session_expired(&mut self, error: &ClientError) -> bool {
+        if error.code() == Some(ErrorCode::Unauthenticated) && self.user.is_some() {
+            self.end_session(Notice::warn("Your session has ended: log in again."));
+            return true;
+        }
+        false
+    }
+}
+
+/// A new scroll offset after a movement key, kept within `0..=max`.
+fn scroll(offset: usize, action: Action, page: usize, max: usize) -> usize {
+    match action {
+        Action::Up => offset.saturating_sub(1),
+        Action::Down => offset + 1,
+        Action::PageUp => offset.saturating_sub(page),
+        Action::PageDown => offset + page,
+        Action::First => 0,
+        Action::Last => max,
+        _ => offset,
+    }
+    .min(max)
+}
+
+/// Applies one message. Marks the app dirty only when what is shown changed.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    app.today = app.clock.today();
+    match msg {
+        Msg::Key(ev) => app.on_key(ev),
+        Msg::Resize { width, height } => {
+            app.size = Rect::new(0, 0, width, height);
+            app.dirty = true;
+            vec![]
+        }
+        Msg::DeadlineReached => {
+            let mut effects = vec![];
+            if app.search.debounce_at.is_some() {
+                effects = app.send_search(false);
+            }
+            if app.screen == Screen::Login && app.login.refresh_codes(app.clock.now(), false) {
+                app.dirty = true;
+            }
+            effects
+        }
+        Msg::DemoAccountsLoaded(result) => {
+            app.login.demo_loaded(result, app.clock.now());
+            app.dirty = true;
+            vec![]
+        }
+        Msg::LoginDone(Ok(user)) => {
+            app.user = Some(user);
+            app.login.forget_secrets();
+            app.login.notice = None;
+            app.login.refresh_at = None;
+            app.screen = Screen::Search;
+            app.search = SearchState::new();
+            app.dirty = true;
+            vec![]
+        }
+        Msg::LoginDone(Err(e)) => {
+            app.login.failed(&e);
+            app.dirty = true;
+            vec![]
+        }
+        Msg::SearchDone { request_id, result } => {
+            if let Err(e) = &result {
+                if request_id == app.search.latest_request && app.session_expired(e) {
+                    return vec![];
+                }
+            }
+            if app.search.reply(request_id, result) {
+                app.dirty = true;
+            }
+            vec![]
+        }
+        Msg::RecordDone { request_id, result } => {
+            let Some((latest, reason)) = app.latest_record_request else {
+                return vec![];
+            };
+            if request_id != latest || app.user.is_none() {
+                return vec![];
+            }
+            app.dirty = true;
+            match result {
+                Ok(record) => {
+                    app.search.notice = None;
+                    app.record = Some(RecordView {
+                        record,
+                        reason,
+                        scroll: 0,
+                    });
+                    app.screen = Screen::Record;
+                }
+                Err(e) => {
+                    if !app.session_expired(&e) {
+                        app.search.notice = Some(Notice::error(e.to_string()));
+                    }
+                }
+            }
+            vec![]
+        }
+    }
+}

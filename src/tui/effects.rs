@@ -1,0 +1,102 @@
+//! Runs effects on tokio tasks through the typed client; each reply comes back
+//! as a message on the channel, so the loop never waits on the network.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use crate::client::Client;
+use crate::tui::msg::{Effect, Msg};
+
+#[derive(Clone)]
+pub struct Executor {
+    /// Shared so a login's token reaches every later request; the lock is
+    /// held only to clone or set the token, never across an await.
+    client: Arc<Mutex<Client>>,
+    replies: UnboundedSender<Msg>,
+}
+
+impl Executor {
+    pub fn new(client: Client, replies: UnboundedSender<Msg>) -> Self {
+        Executor {
+            client: Arc::new(Mutex::new(client)),
+            replies,
+        }
+    }
+
+    fn client(&self) -> Client {
+        self.client
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_token(&self, token: Option<String>) {
+        self.client
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .set_token(token);
+    }
+
+    pub fn logged_in(&self) -> bool {
+        self.client().token().is_some()
+    }
+
+    /// Best-effort logout at exit, so the session does not outlive the program.
+    pub async fn logout(&self) {
+        let mut client = self.client();
+        self.set_token(None);
+        if client.token().is_some() {
+            let _ = client.logout().await;
+        }
+    }
+
+    pub fn spawn(&self, effect: Effect) -> JoinHandle<()> {
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Some(msg) = this.run(effect).await {
+                // The loop has ended if nobody listens; the reply is simply not needed.
+                let _ = this.replies.send(msg);
+            }
+        })
+    }
+
+    async fn run(&self, effect: Effect) -> Option<Msg> {
+        let mut client = self.client();
+        Some(match effect {
+            Effect::LoadDemoAccounts => {
+                Msg::DemoAccountsLoaded(client.demo_accounts().await.map(|d| d.map(|d| d.accounts)))
+            }
+            Effect::Login(request) => {
+                let result = client.login(&request).await;
+                if let Ok(response) = &result {
+                    self.set_token(Some(response.token.clone()));
+                }
+                Msg::LoginDone(result.map(|r| r.user))
+            }
+            Effect::Search { request_id, params } => Msg::SearchDone {
+                request_id,
+                result: client.search(&params).await.map(|r| r.results),
+            },
+            Effect::OpenRecord {
+                request_id,
+                id,
+                reason,
+                reason_text,
+            } => {
+                let result = client
+                    .child(&id, reason, reason_text.as_deref())
+                    .await
+                    .map(Box::new);
+                Msg::RecordDone { request_id, result }
+            }
+            Effect::Logout => {
+                // Drop the token first so nothing sent after this carries it.
+                self.set_token(None);
+                let _ = client.logout().await;
+                return None;
+            }
+        })
+    }
+}

@@ -1,0 +1,57 @@
+//! What flows through the loop: messages in (keys, replies, deadlines) and
+//! effects out (network calls the runtime runs on tasks).
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+
+use crate::api::{ChildRecord, DemoAccount, LoginRequest, SearchHit, SearchParams, UserSummary};
+use crate::client::ClientError;
+use crate::model::ReasonCode;
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The deadline the app asked for (`App::deadline`) has passed.
+    DeadlineReached,
+    DemoAccountsLoaded(Result<Option<Vec<DemoAccount>>, ClientError>),
+    LoginDone(Result<UserSummary, ClientError>),
+    SearchDone {
+        request_id: u64,
+        result: Result<Vec<SearchHit>, ClientError>,
+    },
+    RecordDone {
+        request_id: u64,
+        result: Result<Box<ChildRecord>, ClientError>,
+    },
+}
+
+impl Msg {
+    /// Only key presses count: releases and repeats reported by some terminals would double keys.
+    pub fn from_terminal(event: Event) -> Option<Msg> {
+        match event {
+            Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+            Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    LoadDemoAccounts,
+    Login(LoginRequest),
+    Search {
+        request_id: u64,
+        params: SearchParams,
+    },
+    OpenRecord {
+        request_id: u64,
+        id: String,
+        reason: ReasonCode,
+        reason_text: Option<String>,
+    },
+    Logout,
+}
