@@ -73,7 +73,7 @@ fn screen(app: &mut App) -> String {
     text_of(&buffer(app))
 }
 
-fn demo_accounts() -> Vec<DemoAccount> {
+pub(super) fn demo_accounts() -> Vec<DemoAccount> {
     let account = |username: &str, role, description: &str| DemoAccount {
         username: username.into(),
         password: format!("{username}-pw"),
@@ -100,7 +100,7 @@ fn with_demo(app: &mut App) {
     update(app, Msg::DemoAccountsLoaded(Ok(Some(demo_accounts()))));
 }
 
-fn user() -> UserSummary {
+pub(super) fn user() -> UserSummary {
     UserSummary {
         username: "gp.reception".into(),
         display_name: "Gail Porter".into(),
@@ -132,7 +132,7 @@ fn hit(id: &str, family: &str, given: &str) -> SearchHit {
     }
 }
 
-fn hits() -> Vec<SearchHit> {
+pub(super) fn hits() -> Vec<SearchHit> {
     vec![
         hit("7K3M-9QX2-P", "Smith", "Jack"),
         hit("8A2B-1CD3-E", "Smyth", "Jake"),
@@ -187,7 +187,7 @@ fn involvement(id: i64, org: Organisation) -> InvolvementView {
     }
 }
 
-fn record() -> ChildRecord {
+pub(super) fn record() -> ChildRecord {
     let mut school = involvement(
         1,
         organisation("Oakwood Primary", OrgKind::School, "0113 496 0000"),
