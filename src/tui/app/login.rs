@@ -220,8 +220,7 @@ impl LoginState {
 fn retry_text(error: &ClientError) -> String {
     match error {
         ClientError::Unreachable { .. } => {
-            "Cannot reach the directory server: check the network, press Enter or F5 to retry"
-                .to_string()
+            "Cannot reach the directory server: press Enter or F5 to retry".to_string()
         }
         other => format!("{other} (press F5 to retry)"),
     }
