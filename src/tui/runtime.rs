@@ -19,7 +19,7 @@ use crate::tui::clock::Clock;
 use crate::tui::effects::Executor;
 use crate::tui::msg::Msg;
 use crate::tui::screens::view;
-use crate::tui::TuiOptions;
+use crate::tui::{ThemeName, TuiOptions};
 
 type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
@@ -60,7 +60,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut term = Terminal::new(CrosstermBackend::new(BufWriter::new(io::stdout())))?;
     let size = term.size()?;
     let mut app = App::new(
-        opts.theme.from_env_or(),
+        ThemeName::from_env_or(opts.theme),
         opts.ascii,
         Clock::System,
         Rect::new(0, 0, size.width, size.height),
