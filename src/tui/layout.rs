@@ -50,12 +50,12 @@ pub fn chrome(area: Rect) -> Chrome {
     }
 }
 
-/// The search form's rows: three lines of fields, plus borders when there is room.
+/// The search form's rows: three lines of fields, plus borders (or just a title when compact).
 pub fn search_form_height(tier: Tier) -> u16 {
     if tier == Tier::Full {
         5
     } else {
-        3
+        4
     }
 }
 
@@ -73,7 +73,7 @@ pub fn search_areas(body: Rect, tier: Tier) -> (Rect, Rect) {
 pub fn result_rows(area: Rect) -> usize {
     let tier = tier(area);
     let (_, results) = search_areas(chrome(area).body, tier);
-    let chrome_rows = if tier == Tier::Full { 3 } else { 1 };
+    let chrome_rows = if tier == Tier::Full { 3 } else { 2 };
     usize::from(results.height.saturating_sub(chrome_rows)).max(1)
 }
 

@@ -8,7 +8,7 @@ use crossterm::terminal::{
     LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute, queue};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
@@ -19,7 +19,7 @@ use crate::tui::clock::Clock;
 use crate::tui::effects::Executor;
 use crate::tui::msg::Msg;
 use crate::tui::screens::view;
-use crate::tui::TuiOptions;
+use crate::tui::{ThemeName, TuiOptions};
 
 type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
@@ -60,7 +60,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut term = Terminal::new(CrosstermBackend::new(BufWriter::new(io::stdout())))?;
     let size = term.size()?;
     let mut app = App::new(
-        opts.theme.from_env_or(),
+        ThemeName::from_env_or(opts.theme),
         opts.ascii,
         Clock::System,
         Rect::new(0, 0, size.width, size.height),
@@ -107,15 +107,16 @@ async fn event_loop(
             Some(reply) = replies.recv() => Some(reply),
             () = sleep => Some(Msg::DeadlineReached),
         };
-        // Apply everything already waiting before drawing once.
+        // Apply everything already waiting before drawing once. Polled inside
+        // `select!` (not `now_or_never`): crossterm's stream keeps the waker of the
+        // poll that found it empty, and a no-op waker would never wake the loop again.
         let mut pending: Vec<Msg> = first.into_iter().collect();
         loop {
-            if let Ok(reply) = replies.try_recv() {
-                pending.push(reply);
-            } else if let Some(Some(event)) = events.next().now_or_never() {
-                pending.extend(Msg::from_terminal(event?));
-            } else {
-                break;
+            tokio::select! {
+                biased;
+                Some(reply) = replies.recv() => pending.push(reply),
+                Some(event) = events.next() => pending.extend(Msg::from_terminal(event?)),
+                () = std::future::ready(()) => break,
             }
         }
         for msg in pending {

@@ -216,8 +216,14 @@ impl LoginState {
     }
 }
 
+/// Short enough for the status line of an 80-column terminal.
 fn retry_text(error: &ClientError) -> String {
-    format!("{error} (press Enter or F5 to retry)")
+    match error {
+        ClientError::Unreachable { .. } => {
+            "Cannot reach the directory server: press Enter or F5 to retry".to_string()
+        }
+        other => format!("{other} (press F5 to retry)"),
+    }
 }
 
 /// The 6-digit code of a base32 secret at a Unix time.

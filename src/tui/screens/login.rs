@@ -81,11 +81,22 @@ fn draw_demo(app: &App, frame: &mut Frame, area: Rect, tier: Tier) {
         cells.push(Span::styled(a.description.clone(), theme.muted));
         Row::new(cells)
     });
+    // Usernames and passwords are shown whole: a newcomer must be able to type them.
+    let fit = |header: &str, values: &mut dyn Iterator<Item = usize>| {
+        let widest = values.max().unwrap_or(0).max(header.len());
+        Constraint::Length(u16::try_from(widest).unwrap_or(u16::MAX))
+    };
     let widths = [
-        Constraint::Length(16),
-        Constraint::Length(14),
-        Constraint::Length(7),
-        Constraint::Length(if tier == Tier::Full { 17 } else { 12 }),
+        fit(
+            "Username",
+            &mut accounts.iter().map(|a| a.username.chars().count()),
+        ),
+        fit(
+            "Password",
+            &mut accounts.iter().map(|a| a.password.chars().count()),
+        ),
+        Constraint::Length(6),
+        fit("Role", &mut accounts.iter().map(|a| a.role.code().len())),
         Constraint::Fill(1),
     ];
     let header = Row::new(["Username", "Password", "Code", "Role", "What for"]).style(theme.title);

@@ -79,13 +79,14 @@ fn draw_results(app: &App, frame: &mut Frame, area: Rect, tier: Tier) {
         .iter()
         .map(|hit| Row::new(cells(app, hit, full)));
     let mut widths = vec![
-        Constraint::Fill(3),
+        Constraint::Fill(2),
         Constraint::Length(15),
         Constraint::Length(1),
-        Constraint::Length(8),
+        // Postcode districts have at most four characters.
+        Constraint::Length(5),
         Constraint::Fill(2),
     ];
-    let mut header = vec!["Name", "Born (age)", "G", "District", "School"];
+    let mut header = vec!["Name", "Born (age)", "G", "Dist.", "School"];
     if full {
         widths.push(Constraint::Fill(2));
         header.push("GP");
