@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::ids::{scramble, NhsNumbers};
-use super::names::{heritage, Heritage};
+use super::names::{heritage, is_family_surname, Heritage};
 use super::organisations::is_primary_school;
 use super::places::{self, LocalAuthority};
 use super::weighted::Weighted;
@@ -210,8 +210,9 @@ fn service<'a>(rng: &mut ChaCha8Rng, la: &LocalAuthority, org: &'a Organisation)
         .map(|_| {
             let group = la.heritage_mix.iter().map(|&(name, w)| (name, w));
             let group = heritage(Weighted::new(group).pick(rng));
-            let first = group.adult_forenames(rng.gen_bool(0.7)).pick(rng);
-            let last = group.surnames.pick(rng);
+            let female = rng.gen_bool(0.7);
+            let first = group.adult_forenames(female).pick(rng);
+            let last = group.surname(rng, female);
             let title = if org.kind == OrgKind::GpPractice {
                 "Dr "
             } else {
@@ -270,10 +271,14 @@ fn earliest_birth_date() -> NaiveDate {
 
 fn plan_family<'g, 'a>(rng: &mut ChaCha8Rng, area: &'g Area<'a>) -> Family<'g, 'a> {
     let heritage = *area.heritage.pick(rng);
-    let father = heritage.surnames.pick(rng).to_string();
-    let maiden = heritage.surnames.pick(rng).to_string();
+    let father = heritage.family_surname(rng).to_string();
+    let maiden = heritage.family_surname(rng).to_string();
     let married = rng.gen_bool(0.55);
-    let mother = if married {
+    // A woman may go by a title such as Begum rather than a family name.
+    let own = heritage.surname(rng, true);
+    let mother = if !is_family_surname(own) {
+        own.to_string()
+    } else if married {
         father.clone()
     } else {
         maiden.clone()
@@ -298,7 +303,7 @@ fn plan_family<'g, 'a>(rng: &mut ChaCha8Rng, area: &'g Area<'a>) -> Family<'g, '
             add(rng, true, &mother, Relationship::Mother, true);
             add(rng, false, &father, Relationship::Father, true);
             if !married && !hyphenated && rng.gen_ratio(1, 4) {
-                surname = mother.clone();
+                surname = maiden.clone();
             }
             if rng.gen_ratio(1, 20) {
                 let female = rng.gen_bool(0.7);
@@ -308,13 +313,13 @@ fn plan_family<'g, 'a>(rng: &mut ChaCha8Rng, area: &'g Area<'a>) -> Family<'g, '
         560..800 => {
             add(rng, true, &mother, Relationship::Mother, true);
             if !married && !hyphenated && rng.gen_bool(0.5) {
-                surname = mother.clone();
+                surname = maiden.clone();
             }
         }
         800..830 => add(rng, false, &father, Relationship::Father, true),
         830..890 => {
             // A step-family; half the time the children now go by the step-parent's name.
-            let step = heritage.surnames.pick(rng).to_string();
+            let step = heritage.family_surname(rng).to_string();
             add(
                 rng,
                 true,
@@ -337,7 +342,7 @@ fn plan_family<'g, 'a>(rng: &mut ChaCha8Rng, area: &'g Area<'a>) -> Family<'g, '
         950..980 => {
             // Looked after: the authority holds parental responsibility, not the foster carers.
             looked_after = true;
-            let fosterers = area.heritage.pick(rng).surnames.pick(rng);
+            let fosterers = area.heritage.pick(rng).family_surname(rng);
             for female in [true, false].into_iter().take(rng.gen_range(1..=2)) {
                 add(rng, female, fosterers, Relationship::FosterCarer, false);
             }
@@ -349,8 +354,12 @@ fn plan_family<'g, 'a>(rng: &mut ChaCha8Rng, area: &'g Area<'a>) -> Family<'g, '
     }
 
     let street = places::street_address(rng, la);
+    let line = match rng.gen_ratio(1, 12).then(|| rng.gen_range(1..=24)) {
+        Some(flat) => format!("Flat {flat}, {}", street.line),
+        None => street.line,
+    };
     let known = || Address {
-        lines: vec![street.line.clone()],
+        lines: vec![line.clone()],
         town: la.town.to_string(),
         postcode: format!("{}{}", street.district, street.inward)
             .parse()

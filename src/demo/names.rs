@@ -6,11 +6,21 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use rand::Rng;
+
 use super::weighted::Weighted;
 
 const SURNAMES: &str = include_str!("../../assets/names/surnames.txt");
 const FORENAMES_FEMALE: &str = include_str!("../../assets/names/forenames_female.txt");
 const FORENAMES_MALE: &str = include_str!("../../assets/names/forenames_male.txt");
+
+/// Women's titles carried as surnames. They are never a man's, nor passed to children.
+const WOMEN_ONLY_SURNAMES: &[&str] = &["Begum", "Bibi", "Kaur"];
+
+/// False for a woman's title such as Begum, which a family does not share.
+pub(super) fn is_family_surname(name: &str) -> bool {
+    !WOMEN_ONLY_SURNAMES.contains(&name)
+}
 
 pub(super) type NameList = Weighted<&'static str>;
 
@@ -31,6 +41,25 @@ impl Heritage {
             &self.female
         } else {
             &self.male
+        }
+    }
+
+    /// A surname a man or a whole family can carry.
+    pub(super) fn family_surname<R: Rng>(&self, rng: &mut R) -> &'static str {
+        loop {
+            let name = *self.surnames.pick(rng);
+            if is_family_surname(name) {
+                return name;
+            }
+        }
+    }
+
+    /// A surname for one person: a woman may carry a title such as Begum.
+    pub(super) fn surname<R: Rng>(&self, rng: &mut R, female: bool) -> &'static str {
+        if female {
+            self.surnames.pick(rng)
+        } else {
+            self.family_surname(rng)
         }
     }
 
@@ -158,5 +187,9 @@ mod tests {
             assert!(!group.female.items().is_empty() && !group.male.items().is_empty());
         }
         assert_eq!(heritage("british").name, "british");
+        for group in heritages() {
+            let family_names = group.surnames.items().iter();
+            assert!(family_names.filter(|n| is_family_surname(n)).count() > 0);
+        }
     }
 }

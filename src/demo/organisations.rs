@@ -94,7 +94,8 @@ pub fn organisations(seed: u64, children: usize) -> Vec<Organisation> {
         let nurseries = (local_children / 600).clamp(2, MAX_SETTINGS);
         for i in 0..nurseries {
             let code = format!("EY{}{:03}", la.code, i + 1);
-            let (place, nursery, feature) = parts(i, NURSERY_NAMES);
+            let nursery = NURSERY_NAMES[i % NURSERY_NAMES.len()];
+            let (place, _, feature) = parts(i / NURSERY_NAMES.len(), &[""]);
             add(
                 &mut rng,
                 code,

@@ -77,7 +77,8 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
             ("british", 780),
             ("irish", 40),
             ("south_asian", 50),
-            ("indian", 25),
+            ("indian", 15),
+            ("sikh", 10),
             ("polish", 30),
             ("nigerian", 30),
             ("somali", 10),
@@ -131,7 +132,8 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
             ("british", 560),
             ("irish", 25),
             ("south_asian", 330),
-            ("indian", 25),
+            ("indian", 10),
+            ("sikh", 15),
             ("polish", 25),
             ("nigerian", 10),
             ("somali", 5),
@@ -185,7 +187,8 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
             ("british", 560),
             ("irish", 50),
             ("south_asian", 170),
-            ("indian", 30),
+            ("indian", 20),
+            ("sikh", 10),
             ("polish", 30),
             ("nigerian", 60),
             ("somali", 40),
@@ -227,7 +230,8 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
             ("british", 430),
             ("irish", 50),
             ("south_asian", 60),
-            ("indian", 30),
+            ("indian", 20),
+            ("sikh", 10),
             ("polish", 40),
             ("nigerian", 150),
             ("somali", 40),
@@ -281,7 +285,8 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
             ("british", 780),
             ("irish", 30),
             ("south_asian", 40),
-            ("indian", 20),
+            ("indian", 12),
+            ("sikh", 8),
             ("polish", 40),
             ("nigerian", 15),
             ("somali", 40),
@@ -383,7 +388,7 @@ const STREET_KINDS: &[&str] = &[
 const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 
 /// Streets per district: enough variety without every family living on its own street.
-const STREETS_PER_DISTRICT: u64 = 400;
+const STREETS_PER_DISTRICT: u64 = 120;
 
 /// A postal address in a district. A street keeps its name and postcodes wherever it is
 /// used, so neighbours genuinely share a postcode.
