@@ -6,6 +6,7 @@
 pub mod api;
 pub mod client;
 pub mod commands;
+pub mod demo;
 pub mod model;
 pub mod server;
 pub mod store;

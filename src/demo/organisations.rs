@@ -1,0 +1,276 @@
+//! The organisations of the demo region, scaled with the number of children.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::places::{self, LocalAuthority, LOCAL_AUTHORITIES};
+use super::slug;
+use crate::model::{OrgKind, Organisation};
+
+/// Settings per authority never exceed this: URNs and ODS codes keep three free digits.
+const MAX_SETTINGS: usize = 999;
+
+/// Separates the organisations' random stream from the children's for the same seed.
+const STREAM: u64 = 0x6f72_6773;
+
+const FEATURES: &[&str] = &[
+    "", " Park", " Lane", " Hill", " Green", " Moor", " Grove", " Bank", " Vale", " Wood",
+];
+const PRIMARY_KINDS: &[&str] = &[
+    "Primary School",
+    "C of E Primary School",
+    "Primary Academy",
+    "Community Primary School",
+    "Infant and Nursery School",
+];
+const SECONDARY_KINDS: &[&str] = &["High School", "Academy", "Community College", "School"];
+const NURSERY_NAMES: &[&str] = &[
+    "Little Acorns Nursery",
+    "Rainbow Day Nursery",
+    "Tiny Steps Pre-School",
+    "Sunflower Nursery",
+    "Treetops Day Nursery",
+    "Apple Tree Pre-School",
+    "Honeypot Nursery",
+    "Bright Start Nursery",
+    "Children's Centre Nursery",
+    "Little Stars Playgroup",
+];
+const PRACTICE_KINDS: &[&str] = &[
+    "Medical Centre",
+    "Surgery",
+    "Health Centre",
+    "Family Practice",
+    "Group Practice",
+    "Medical Practice",
+];
+
+/// Every organisation of the demo region. Each authority's own services come first, so
+/// the first of a kind is always in the first authority (Leeds).
+pub fn organisations(seed: u64, children: usize) -> Vec<Organisation> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ STREAM);
+    let total_share: u64 = LOCAL_AUTHORITIES.iter().map(|la| la.share).sum();
+    let mut orgs = Vec::new();
+    for la in LOCAL_AUTHORITIES {
+        let local_children = (children as u64 * la.share / total_share) as usize;
+        let mut add = |rng: &mut ChaCha8Rng, code: String, name: String, kind: OrgKind| {
+            orgs.push(organisation(rng, la, code, name, kind));
+        };
+        for (suffix, name, kind) in authority_services(la) {
+            let code = if suffix.is_empty() {
+                la.code.to_string()
+            } else {
+                format!("{}-{suffix}", la.name.to_uppercase())
+            };
+            add(&mut rng, code, name, kind);
+        }
+        // Localities in a seed-dependent order, so settings' names differ between seeds.
+        let mut localities = la.localities.to_vec();
+        for i in (1..localities.len()).rev() {
+            localities.swap(i, rng.gen_range(0..=i));
+        }
+        // The i-th name of a kind of setting: locality, then variant, then feature vary.
+        let parts = |i: usize, variants: &[&'static str]| {
+            let (l, v) = (localities.len(), variants.len());
+            let feature = FEATURES[(i / (l * v)) % FEATURES.len()];
+            (localities[i % l], variants[(i / l) % v], feature)
+        };
+
+        let schools = (local_children / 300).clamp(4, MAX_SETTINGS);
+        let secondaries = (schools / 6).max(1);
+        for i in 0..schools {
+            let code = format!("{}{:03}", la.urn_prefix, i + 1);
+            let (place, kind, feature) = match i.checked_sub(schools - secondaries) {
+                None => parts(i, PRIMARY_KINDS),
+                Some(k) => parts(k, SECONDARY_KINDS),
+            };
+            add(
+                &mut rng,
+                code,
+                format!("{place}{feature} {kind}"),
+                OrgKind::School,
+            );
+        }
+        let nurseries = (local_children / 600).clamp(2, MAX_SETTINGS);
+        for i in 0..nurseries {
+            let code = format!("EY{}{:03}", la.code, i + 1);
+            let nursery = NURSERY_NAMES[i % NURSERY_NAMES.len()];
+            let (place, _, feature) = parts(i / NURSERY_NAMES.len(), &[""]);
+            add(
+                &mut rng,
+                code,
+                format!("{nursery} ({place}{feature})"),
+                OrgKind::EarlyYears,
+            );
+        }
+        let practices = (local_children / 600).clamp(3, MAX_SETTINGS);
+        for i in 0..practices {
+            let code = format!("{}{:03}", la.ods_prefix, i + 1);
+            let (place, kind, feature) = parts(i, PRACTICE_KINDS);
+            add(
+                &mut rng,
+                code,
+                format!("{place}{feature} {kind}"),
+                OrgKind::GpPractice,
+            );
+        }
+    }
+    orgs
+}
+
+/// Whether a school takes primary-age children; secondaries are named differently.
+pub(super) fn is_primary_school(org: &Organisation) -> bool {
+    org.kind == OrgKind::School && (org.name.contains("Primary") || org.name.contains("Infant"))
+}
+
+/// The services every authority has once, as (code suffix, name, kind); the empty suffix
+/// is children's social care, whose code is the authority's own.
+fn authority_services(la: &LocalAuthority) -> Vec<(&'static str, String, OrgKind)> {
+    let n = la.name;
+    vec![
+        (
+            "",
+            format!("{n} Children's Social Care"),
+            OrgKind::SocialCare,
+        ),
+        (
+            "DIR",
+            format!("{n} ContactPoint Directory Team"),
+            OrgKind::DirectoryTeam,
+        ),
+        (
+            "HV",
+            format!("{n} Health Visiting Service"),
+            OrgKind::HealthVisiting,
+        ),
+        (
+            "YOT",
+            format!("{n} Youth Offending Team"),
+            OrgKind::YouthOffending,
+        ),
+        ("CAMHS", format!("{n} CAMHS"), OrgKind::Camhs),
+        (
+            "SH",
+            format!("{n} Young People's Sexual Health Service"),
+            OrgKind::SexualHealth,
+        ),
+        (
+            "SM",
+            format!("{n} Young People's Substance Misuse Service"),
+            OrgKind::SubstanceMisuse,
+        ),
+        (
+            "ED",
+            format!("{n} Royal Hospital Emergency Department"),
+            OrgKind::Hospital,
+        ),
+        (
+            "WIC",
+            format!("{n} City Walk-in Centre"),
+            OrgKind::WalkInCentre,
+        ),
+        (
+            "MAT",
+            format!("{n} Royal Hospital Maternity Unit"),
+            OrgKind::Maternity,
+        ),
+        ("AMB", format!("{} ({n})", la.ambulance), OrgKind::Ambulance),
+        (
+            "POLICE",
+            format!("{} ({n} District)", la.police),
+            OrgKind::Police,
+        ),
+        ("VOL1", format!("{n} Young Carers"), OrgKind::Voluntary),
+        (
+            "VOL2",
+            format!("{n} Family Support Network"),
+            OrgKind::Voluntary,
+        ),
+    ]
+}
+
+fn organisation(
+    rng: &mut ChaCha8Rng,
+    la: &LocalAuthority,
+    code: String,
+    name: String,
+    kind: OrgKind,
+) -> Organisation {
+    let mailbox = match kind {
+        OrgKind::School | OrgKind::EarlyYears => "office",
+        OrgKind::GpPractice => "reception",
+        OrgKind::SocialCare => "duty.team",
+        OrgKind::DirectoryTeam => "directory.team",
+        _ => "referrals",
+    };
+    let address = places::street_address(rng, la);
+    Organisation {
+        email: Some(format!("{mailbox}@{}.example.org", slug(&name, '-'))),
+        phone: Some(places::landline(rng, la)),
+        address: Some(format!(
+            "{}, {} {} {}",
+            address.line, la.town, address.district, address.inward
+        )),
+        local_authority: la.code.to_string(),
+        code,
+        name,
+        kind,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn count(orgs: &[Organisation], kind: OrgKind) -> usize {
+        orgs.iter().filter(|o| o.kind == kind).count()
+    }
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let orgs = organisations(1, 1_000_000);
+        let codes: HashSet<_> = orgs.iter().map(|o| &o.code).collect();
+        let names: HashSet<_> = orgs.iter().map(|o| &o.name).collect();
+        assert_eq!(codes.len(), orgs.len());
+        assert_eq!(names.len(), orgs.len());
+    }
+
+    #[test]
+    fn settings_scale_with_children_and_every_authority_has_a_few() {
+        let small = organisations(1, 100);
+        assert_eq!(count(&small, OrgKind::School), 4 * LOCAL_AUTHORITIES.len());
+        assert_eq!(
+            count(&small, OrgKind::GpPractice),
+            3 * LOCAL_AUTHORITIES.len()
+        );
+        let large = organisations(1, 600_000);
+        assert!((1_950..=2_000).contains(&count(&large, OrgKind::School)));
+        assert!((980..=1_000).contains(&count(&large, OrgKind::GpPractice)));
+    }
+
+    #[test]
+    fn each_authority_has_social_care_and_a_directory_team() {
+        let orgs = organisations(1, 1000);
+        for la in LOCAL_AUTHORITIES {
+            let has = |kind| {
+                orgs.iter()
+                    .any(|o| o.kind == kind && o.local_authority == la.code)
+            };
+            assert!(
+                has(OrgKind::SocialCare) && has(OrgKind::DirectoryTeam),
+                "{}",
+                la.name
+            );
+        }
+        assert!(orgs
+            .iter()
+            .any(|o| o.code == "383" && o.kind == OrgKind::SocialCare));
+        assert!(orgs
+            .iter()
+            .any(|o| o.code == "B86001" && o.kind == OrgKind::GpPractice));
+        assert!(orgs
+            .iter()
+            .any(|o| o.code == "107001" && o.kind == OrgKind::School));
+    }
+}
