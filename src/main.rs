@@ -9,7 +9,11 @@ use contactpoint::model::Role;
 use contactpoint::tui::ThemeName;
 
 #[derive(Parser)]
-#[command(name = "contactpoint", version, about = "Find a child and see who else is working with them.")]
+#[command(
+    name = "contactpoint",
+    version,
+    about = "Find a child and see who else is working with them."
+)]
 struct Cli {
     /// The directory server to use. Without one, an embedded demo directory runs locally.
     #[arg(long, env = "CONTACTPOINT_SERVER", global = true)]
@@ -126,12 +130,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Connect { url }) => {
             commands::tui::remote(&url, cli.insecure, cli.theme, cli.ascii).await
         }
-        Some(Command::Serve { db, bind, demo }) => commands::serve(&database(db)?, &bind, demo).await,
-        Some(Command::User(UserCommand::Add { name, role, org, display_name, db })) => {
-            commands::user_add(&database(db)?, &name, role, &org, display_name).await
+        Some(Command::Serve { db, bind, demo }) => {
+            commands::serve(&database(db)?, &bind, demo).await
         }
-        Some(Command::Audit(AuditCommand::Verify { db })) => commands::audit_verify(&database(db)?).await,
-        Some(Command::Demo(DemoCommand::Accounts { db })) => commands::demo_accounts(&database(db)?).await,
+        Some(Command::User(UserCommand::Add {
+            name,
+            role,
+            org,
+            display_name,
+            db,
+        })) => commands::user_add(&database(db)?, &name, role, &org, display_name).await,
+        Some(Command::Audit(AuditCommand::Verify { db })) => {
+            commands::audit_verify(&database(db)?).await
+        }
+        Some(Command::Demo(DemoCommand::Accounts { db })) => {
+            commands::demo_accounts(&database(db)?).await
+        }
         Some(Command::Demo(DemoCommand::Sample { count, db })) => {
             commands::demo_sample(&database(db)?, count).await
         }

@@ -9,19 +9,31 @@ use contactpoint::client::Client;
 use contactpoint::model::Role;
 
 async fn practitioner(server: &TestServer) -> Client {
-    server.logged_in("gp.reception", Role::Practitioner, GP).await
+    server
+        .logged_in("gp.reception", Role::Practitioner, GP)
+        .await
 }
 
 fn by(surname: &str, dob: &str) -> SearchParams {
-    SearchParams { surname: Some(surname.into()), dob: Some(dob.into()), ..Default::default() }
+    SearchParams {
+        surname: Some(surname.into()),
+        dob: Some(dob.into()),
+        ..Default::default()
+    }
 }
 
 fn names(hits: &[SearchHit]) -> Vec<String> {
-    hits.iter().map(|h| format!("{} {}", h.given_names, h.family_name)).collect()
+    hits.iter()
+        .map(|h| format!("{} {}", h.given_names, h.family_name))
+        .collect()
 }
 
 async fn top(client: &Client, params: SearchParams) -> String {
-    let hits = client.search(&params).await.expect("search succeeds").results;
+    let hits = client
+        .search(&params)
+        .await
+        .expect("search succeeds")
+        .results;
     names(&hits).into_iter().next().unwrap_or_default()
 }
 
@@ -30,7 +42,10 @@ async fn exact_surname_and_dob_find_the_child_with_school_and_gp_at_a_glance() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
     let hits = client
-        .search(&SearchParams { forename: Some("Amelia".into()), ..by("Smith", "2015-03-04") })
+        .search(&SearchParams {
+            forename: Some("Amelia".into()),
+            ..by("Smith", "2015-03-04")
+        })
         .await
         .unwrap()
         .results;
@@ -38,7 +53,10 @@ async fn exact_surname_and_dob_find_the_child_with_school_and_gp_at_a_glance() {
     assert_eq!(hits[0].score, 1.0);
     assert_eq!(hits[0].postcode_district.as_deref(), Some("LS6"));
     assert_eq!(hits[0].school.as_deref(), Some("Hyde Park Primary School"));
-    assert_eq!(hits[0].gp_practice.as_deref(), Some("Woodhouse Medical Practice"));
+    assert_eq!(
+        hits[0].gp_practice.as_deref(),
+        Some("Woodhouse Medical Practice")
+    );
     // Her brother shares surname and date of birth, and ranks below her.
     assert_eq!(names(&hits)[1], "Oliver Smith");
 }
@@ -47,33 +65,78 @@ async fn exact_surname_and_dob_find_the_child_with_school_and_gp_at_a_glance() {
 async fn typos_transpositions_and_sound_alike_spellings_are_found() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
-    assert_eq!(top(&client, by("Smiht", "2015-03-04")).await, "Amelia Smith", "transposition");
-    assert_eq!(top(&client, by("Smyth", "2015-03-04")).await, "Amelia Smith", "variant spelling");
-    assert_eq!(top(&client, by("Tompson", "2011-10-30")).await, "Grace Thompson", "missing letter");
-    assert_eq!(top(&client, by("Mohammed", "2014-07-21")).await, "Ali Muhammad", "phonetic variant");
-    assert_eq!(top(&client, by("ONeill", "2013-02-11")).await, "Aoife O'Neill", "apostrophe");
-    assert_eq!(top(&client, by("McDonald", "2010-12-05")).await, "Isla MacDonald", "Mc/Mac");
+    assert_eq!(
+        top(&client, by("Smiht", "2015-03-04")).await,
+        "Amelia Smith",
+        "transposition"
+    );
+    assert_eq!(
+        top(&client, by("Smyth", "2015-03-04")).await,
+        "Amelia Smith",
+        "variant spelling"
+    );
+    assert_eq!(
+        top(&client, by("Tompson", "2011-10-30")).await,
+        "Grace Thompson",
+        "missing letter"
+    );
+    assert_eq!(
+        top(&client, by("Mohammed", "2014-07-21")).await,
+        "Ali Muhammad",
+        "phonetic variant"
+    );
+    assert_eq!(
+        top(&client, by("ONeill", "2013-02-11")).await,
+        "Aoife O'Neill",
+        "apostrophe"
+    );
+    assert_eq!(
+        top(&client, by("McDonald", "2010-12-05")).await,
+        "Isla MacDonald",
+        "Mc/Mac"
+    );
 }
 
 #[tokio::test]
 async fn hyphenated_former_and_swapped_names_are_found() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
-    assert_eq!(top(&client, by("Jones", "2012-06-01")).await, "Ava Smith-Jones", "one part of a hyphenated name");
-    let hits = client.search(&by("Brown", "2016-01-15")).await.unwrap().results;
+    assert_eq!(
+        top(&client, by("Jones", "2012-06-01")).await,
+        "Ava Smith-Jones",
+        "one part of a hyphenated name"
+    );
+    let hits = client
+        .search(&by("Brown", "2016-01-15"))
+        .await
+        .unwrap()
+        .results;
     assert_eq!(names(&hits)[0], "Lily Walker", "former name");
     assert_eq!(hits[0].matched_former_name.as_deref(), Some("Lily Brown"));
-    let swapped = SearchParams { forename: Some("Thompson".into()), ..by("Grace", "2011-10-30") };
-    assert_eq!(top(&client, swapped).await, "Grace Thompson", "forename and surname swapped");
+    let swapped = SearchParams {
+        forename: Some("Thompson".into()),
+        ..by("Grace", "2011-10-30")
+    };
+    assert_eq!(
+        top(&client, swapped).await,
+        "Grace Thompson",
+        "forename and surname swapped"
+    );
 }
 
 #[tokio::test]
 async fn day_and_month_swapped_in_the_date_of_birth_still_find_the_child() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
-    assert_eq!(top(&client, by("Thompson", "2011-10-30")).await, "Grace Thompson");
+    assert_eq!(
+        top(&client, by("Thompson", "2011-10-30")).await,
+        "Grace Thompson"
+    );
     // 4 March written as 3 April.
-    assert_eq!(top(&client, by("Smith", "2015-04-03")).await, "Amelia Smith");
+    assert_eq!(
+        top(&client, by("Smith", "2015-04-03")).await,
+        "Amelia Smith"
+    );
 }
 
 #[tokio::test]
@@ -81,10 +144,18 @@ async fn postcode_with_or_without_space_or_as_district_narrows_the_search() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
     for postcode in ["LS6 4JK", "ls64jk", "LS6"] {
-        let params = SearchParams { surname: Some("Thompson".into()), postcode: Some(postcode.into()), ..Default::default() };
+        let params = SearchParams {
+            surname: Some("Thompson".into()),
+            postcode: Some(postcode.into()),
+            ..Default::default()
+        };
         assert_eq!(top(&client, params).await, "Grace Thompson", "{postcode}");
     }
-    let elsewhere = SearchParams { surname: Some("Thompson".into()), postcode: Some("LS9".into()), ..Default::default() };
+    let elsewhere = SearchParams {
+        surname: Some("Thompson".into()),
+        postcode: Some("LS9".into()),
+        ..Default::default()
+    };
     assert!(client.search(&elsewhere).await.unwrap().results.is_empty());
 }
 
@@ -106,10 +177,25 @@ async fn forename_with_an_age_range_is_enough() {
 async fn too_broad_searches_say_what_to_add() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
-    let err = client.search(&SearchParams { surname: Some("Smith".into()), ..Default::default() }).await.unwrap_err();
+    let err = client
+        .search(&SearchParams {
+            surname: Some("Smith".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::SearchTooBroad));
-    assert!(err.to_string().contains("date of birth or a postcode"), "{err}");
-    let err = client.search(&SearchParams { dob: Some("2015-03-04".into()), ..Default::default() }).await.unwrap_err();
+    assert!(
+        err.to_string().contains("date of birth or a postcode"),
+        "{err}"
+    );
+    let err = client
+        .search(&SearchParams {
+            dob: Some("2015-03-04".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::SearchTooBroad));
 }
 
@@ -117,12 +203,23 @@ async fn too_broad_searches_say_what_to_add() {
 async fn too_many_matches_returns_no_list_at_all() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
-    let params = SearchParams { surname: Some("Patel".into()), postcode: Some("LS11".into()), ..Default::default() };
+    let params = SearchParams {
+        surname: Some("Patel".into()),
+        postcode: Some("LS11".into()),
+        ..Default::default()
+    };
     let err = client.search(&params).await.unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::TooManyMatches));
     assert!(err.to_string().contains("Refine"), "{err}");
     // With a higher cap the same search answers in full.
-    let all = client.search(&SearchParams { limit: Some(50), ..params }).await.unwrap().results;
+    let all = client
+        .search(&SearchParams {
+            limit: Some(50),
+            ..params
+        })
+        .await
+        .unwrap()
+        .results;
     assert_eq!(all.len(), 25);
 }
 
@@ -130,21 +227,48 @@ async fn too_many_matches_returns_no_list_at_all() {
 async fn exact_identifiers_find_one_child() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
-    let amelia = client.search(&by("Smith", "2015-03-04")).await.unwrap().results.remove(0);
-    let by_id = SearchParams { id: Some(amelia.id.to_lowercase().replace('-', "")), ..Default::default() };
-    assert_eq!(names(&client.search(&by_id).await.unwrap().results), ["Amelia Smith"]);
+    let amelia = client
+        .search(&by("Smith", "2015-03-04"))
+        .await
+        .unwrap()
+        .results
+        .remove(0);
+    let by_id = SearchParams {
+        id: Some(amelia.id.to_lowercase().replace('-', "")),
+        ..Default::default()
+    };
+    assert_eq!(
+        names(&client.search(&by_id).await.unwrap().results),
+        ["Amelia Smith"]
+    );
 }
 
 #[tokio::test]
 async fn a_shielded_child_is_never_found_by_postcode_and_shows_no_whereabouts() {
     let server = TestServer::start().await;
     let client = practitioner(&server).await;
-    let by_postcode = SearchParams { surname: Some("Hidden".into()), postcode: Some("LS6 9ZZ".into()), ..Default::default() };
-    assert!(client.search(&by_postcode).await.unwrap().results.is_empty());
-    let hits = client.search(&by("Hidden", "2014-04-04")).await.unwrap().results;
+    let by_postcode = SearchParams {
+        surname: Some("Hidden".into()),
+        postcode: Some("LS6 9ZZ".into()),
+        ..Default::default()
+    };
+    assert!(client
+        .search(&by_postcode)
+        .await
+        .unwrap()
+        .results
+        .is_empty());
+    let hits = client
+        .search(&by("Hidden", "2014-04-04"))
+        .await
+        .unwrap()
+        .results;
     assert_eq!(names(&hits), ["Hannah Hidden"]);
     assert!(hits[0].shielded);
-    assert_eq!((hits[0].postcode_district.as_ref(), hits[0].school.as_ref()), (None, None));
+    assert_eq!(
+        (hits[0].postcode_district.as_ref(), hits[0].school.as_ref()),
+        (None, None)
+    );
 }
 
 #[tokio::test]

@@ -25,7 +25,10 @@ pub fn default_database() -> anyhow::Result<PathBuf> {
 fn log_to_stderr() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Prints seeding progress on one line of the terminal.
@@ -50,7 +53,9 @@ pub async fn serve(database: &str, bind: &str, demo: Option<usize>) -> anyhow::R
         }
     }
     let state = AppState::new(store, Arc::new(SystemClock), ServerConfig::default());
-    server::serve(state, bind).await.with_context(|| format!("cannot serve on {bind}"))
+    server::serve(state, bind)
+        .await
+        .with_context(|| format!("cannot serve on {bind}"))
 }
 
 async fn is_demo(store: &dyn Store) -> anyhow::Result<bool> {
@@ -86,7 +91,10 @@ pub async fn user_add(
         bail!("there is no organisation with code '{org}'");
     }
     let mut password = String::new();
-    std::io::stdin().lock().read_line(&mut password).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     check_password(&password)?;
     let secret = totp::new_secret();
@@ -120,7 +128,9 @@ pub async fn demo_accounts(database: &str) -> anyhow::Result<()> {
     let store = open_demo(database).await?;
     let mut out = std::io::stdout().lock();
     for login in store.demo_logins().await? {
-        let Some(user) = store.user(&login.username).await? else { continue };
+        let Some(user) = store.user(&login.username).await? else {
+            continue;
+        };
         let line = serde_json::json!({
             "username": user.username,
             "password": login.password,

@@ -16,7 +16,10 @@ pub const EMBEDDED_DEMO_CHILDREN: usize = 20_000;
 /// The TUI draws on the terminal, so logs go to a file beside the database.
 fn log_to_file(dir: &std::path::Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("contactpoint.log"))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("contactpoint.log"))?;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
@@ -27,9 +30,19 @@ fn log_to_file(dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn remote(url: &str, insecure: bool, theme: ThemeName, ascii: bool) -> anyhow::Result<()> {
+pub async fn remote(
+    url: &str,
+    insecure: bool,
+    theme: ThemeName,
+    ascii: bool,
+) -> anyhow::Result<()> {
     let client = Client::new(url, insecure)?;
-    tui::run(TuiOptions { client, theme, ascii }).await
+    tui::run(TuiOptions {
+        client,
+        theme,
+        ascii,
+    })
+    .await
 }
 
 /// One command, nothing else to install: a server on 127.0.0.1 over a SQLite file in
@@ -39,7 +52,13 @@ pub async fn embedded(theme: ThemeName, ascii: bool) -> anyhow::Result<()> {
     log_to_file(path.parent().context("the data directory has no parent")?)?;
     let url = format!("sqlite://{}", path.display());
     let mut store = store::open(&url).await?;
-    match seed::seed_demo(store.as_ref(), EMBEDDED_DEMO_CHILDREN, super::print_progress).await {
+    match seed::seed_demo(
+        store.as_ref(),
+        EMBEDDED_DEMO_CHILDREN,
+        super::print_progress,
+    )
+    .await
+    {
         Ok(()) | Err(SeedError::NotEmpty) => {}
         Err(SeedError::Interrupted) => {
             // Only our own half-made demo file is removed, never a real directory.
@@ -48,14 +67,26 @@ pub async fn embedded(theme: ThemeName, ascii: bool) -> anyhow::Result<()> {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
             store = store::open(&url).await?;
-            seed::seed_demo(store.as_ref(), EMBEDDED_DEMO_CHILDREN, super::print_progress).await?;
+            seed::seed_demo(
+                store.as_ref(),
+                EMBEDDED_DEMO_CHILDREN,
+                super::print_progress,
+            )
+            .await?;
         }
         Err(e) => return Err(e.into()),
     }
     let state = AppState::new(store, Arc::new(SystemClock), ServerConfig::default());
-    let running = server::spawn(state, "127.0.0.1:0").await.context("cannot start the embedded server")?;
+    let running = server::spawn(state, "127.0.0.1:0")
+        .await
+        .context("cannot start the embedded server")?;
     let client = Client::new(&running.url(), false)?;
-    let result = tui::run(TuiOptions { client, theme, ascii }).await;
+    let result = tui::run(TuiOptions {
+        client,
+        theme,
+        ascii,
+    })
+    .await;
     running.handle.abort();
     result
 }

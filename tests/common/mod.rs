@@ -39,13 +39,29 @@ impl TestServer {
     pub async fn start_with(config: ServerConfig) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("directory.db");
-        let store = store::open(&format!("sqlite://{}", db_path.display())).await.expect("open store");
-        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()));
-        store.insert_organisations(organisations()).await.expect("orgs");
+        let store = store::open(&format!("sqlite://{}", db_path.display()))
+            .await
+            .expect("open store");
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+        ));
+        store
+            .insert_organisations(organisations())
+            .await
+            .expect("orgs");
         store.insert_children(children()).await.expect("children");
         let state = AppState::new(store.clone(), clock.clone(), config);
-        let running = server::spawn(state, "127.0.0.1:0").await.expect("server starts");
-        TestServer { url: running.url(), store, clock, db_path, _dir: dir, _running: running }
+        let running = server::spawn(state, "127.0.0.1:0")
+            .await
+            .expect("server starts");
+        TestServer {
+            url: running.url(),
+            store,
+            clock,
+            db_path,
+            _dir: dir,
+            _running: running,
+        }
     }
 
     pub fn client(&self) -> Client {
@@ -61,7 +77,9 @@ impl TestServer {
                 display_name: format!("{username} (test)"),
                 role,
                 organisation: org.into(),
-                password_hash: contactpoint::server::auth::PasswordHasher::new(1).hash(PASSWORD.into()).await,
+                password_hash: contactpoint::server::auth::PasswordHasher::new(1)
+                    .hash(PASSWORD.into())
+                    .await,
                 totp_secret: secret.clone(),
                 failed_logins: 0,
                 locked_until: None,
@@ -69,7 +87,10 @@ impl TestServer {
             })
             .await
             .expect("create user");
-        TestUser { username: username.into(), secret }
+        TestUser {
+            username: username.into(),
+            secret,
+        }
     }
 
     /// The code the user's authenticator shows now, by the server's clock.
@@ -79,14 +100,21 @@ impl TestServer {
     }
 
     pub fn login_request(&self, user: &TestUser) -> LoginRequest {
-        LoginRequest { username: user.username.clone(), password: PASSWORD.into(), totp: self.code(user) }
+        LoginRequest {
+            username: user.username.clone(),
+            password: PASSWORD.into(),
+            totp: self.code(user),
+        }
     }
 
     /// A client logged in as a new user of this role and organisation.
     pub async fn logged_in(&self, username: &str, role: Role, org: &str) -> Client {
         let user = self.user(username, role, org).await;
         let mut client = self.client();
-        client.login(&self.login_request(&user)).await.expect("login succeeds");
+        client
+            .login(&self.login_request(&user))
+            .await
+            .expect("login succeeds");
         // Move to the next TOTP step so another login in the same test can use a fresh code.
         self.clock.advance(chrono::Duration::seconds(30));
         client
@@ -98,7 +126,10 @@ pub fn org(code: &str, name: &str, kind: OrgKind, la: &str) -> Organisation {
         code: code.into(),
         name: name.into(),
         kind,
-        phone: Some(format!("0113 496 0{}", &format!("{:03}", code.len() * 37 % 1000))),
+        phone: Some(format!(
+            "0113 496 0{}",
+            &format!("{:03}", code.len() * 37 % 1000)
+        )),
         email: Some(format!("{}@example.org", code.to_lowercase())),
         address: None,
         local_authority: la.into(),
@@ -117,12 +148,22 @@ pub fn organisations() -> Vec<Organisation> {
     school.phone = Some(SCHOOL_PHONE.into());
     vec![
         org(LEEDS, "Leeds City Council", OrgKind::SocialCare, LEEDS),
-        org("383-DIR", "Leeds Directory Team", OrgKind::DirectoryTeam, LEEDS),
+        org(
+            "383-DIR",
+            "Leeds Directory Team",
+            OrgKind::DirectoryTeam,
+            LEEDS,
+        ),
         org(BRADFORD, "Bradford Council", OrgKind::SocialCare, BRADFORD),
         school,
         org(GP, "Woodhouse Medical Practice", OrgKind::GpPractice, LEEDS),
         org(CAMHS, "Leeds CAMHS", OrgKind::Camhs, LEEDS),
-        org("RR8-ED", "Leeds General Infirmary ED", OrgKind::Hospital, LEEDS),
+        org(
+            "RR8-ED",
+            "Leeds General Infirmary ED",
+            OrgKind::Hospital,
+            LEEDS,
+        ),
     ]
 }
 
@@ -154,14 +195,28 @@ pub fn child(family: &str, given: &str, dob: &str, postcode: &str) -> Child {
     };
     Child {
         id: DirectoryId::from_number(n * 7919),
-        nhs_number: NhsNumber::from_nine([9, 9, 9, (n / 100000 % 10) as u8, (n / 10000 % 10) as u8, (n / 1000 % 10) as u8, (n / 100 % 10) as u8, (n / 10 % 10) as u8, (n % 10) as u8]),
+        nhs_number: NhsNumber::from_nine([
+            9,
+            9,
+            9,
+            (n / 100000 % 10) as u8,
+            (n / 10000 % 10) as u8,
+            (n / 1000 % 10) as u8,
+            (n / 100 % 10) as u8,
+            (n / 10 % 10) as u8,
+            (n % 10) as u8,
+        ]),
         family_name: family.into(),
         given_names: given.into(),
         former_names: vec![],
         date_of_birth: date(dob),
         gender: Gender::Female,
         address: AddressState::Current {
-            address: Address { lines: vec!["1 Cardigan Road".into()], town: "Leeds".into(), postcode: postcode.parse().unwrap() },
+            address: Address {
+                lines: vec!["1 Cardigan Road".into()],
+                town: "Leeds".into(),
+                postcode: postcode.parse().unwrap(),
+            },
         },
         local_authority: LEEDS.into(),
         shielded: false,
@@ -173,7 +228,10 @@ pub fn child(family: &str, given: &str, dob: &str, postcode: &str) -> Child {
             phone: Some("07700 900456".into()),
             email: None,
         }],
-        involvements: vec![involvement(SCHOOL, "Ms Adeyemi"), involvement(GP, "Dr Patel")],
+        involvements: vec![
+            involvement(SCHOOL, "Ms Adeyemi"),
+            involvement(GP, "Dr Patel"),
+        ],
         version: 1,
     }
 }
@@ -191,7 +249,10 @@ pub fn children() -> Vec<Child> {
         child("MacDonald", "Isla", "2010-12-05", "LS9 6NP"),
     ];
     // Known by a step-parent's surname now.
-    v[6].former_names = vec![FormerName { family_name: "Brown".into(), given_names: "Lily".into() }];
+    v[6].former_names = vec![FormerName {
+        family_name: "Brown".into(),
+        given_names: "Lily".into(),
+    }];
     // Shielded: must never be found by postcode.
     let mut shielded = child("Hidden", "Hannah", "2014-04-04", "LS6 9ZZ");
     shielded.shielded = true;
@@ -199,13 +260,21 @@ pub fn children() -> Vec<Child> {
     // Sensitive service: only its own staff see the details.
     let mut sensitive = child("Okafor", "Chidi", "2012-08-08", "LS7 2QR");
     let mut camhs = sensitive.involvements[0].clone();
-    camhs.organisation = organisations().into_iter().find(|o| o.code == CAMHS).unwrap();
+    camhs.organisation = organisations()
+        .into_iter()
+        .find(|o| o.code == CAMHS)
+        .unwrap();
     camhs.consent = Some(contactpoint::model::ConsentBasis::SignificantHarm);
     sensitive.involvements.push(camhs);
     v.push(sensitive);
     // Many Patels in LS11 so that a district search is "too many".
     for i in 0..25 {
-        v.push(child("Patel", &format!("Child{i}"), &format!("2012-01-{:02}", i + 1), "LS11 1AA"));
+        v.push(child(
+            "Patel",
+            &format!("Child{i}"),
+            &format!("2012-01-{:02}", i + 1),
+            "LS11 1AA",
+        ));
     }
     v
 }

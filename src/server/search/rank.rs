@@ -159,7 +159,7 @@ pub fn score(q: &SearchRequest, c: &Candidate) -> Option<Match> {
     let mut given = given_level(&q.given, &c.given_names);
     // Forename and surname typed the wrong way round.
     if let Some(first) = q.given.first() {
-        let swapped_family = family_level(&[first.clone()], &c.family_name) * 0.9;
+        let swapped_family = family_level(std::slice::from_ref(first), &c.family_name) * 0.9;
         let swapped_given = q
             .family
             .first()
