@@ -16,8 +16,6 @@ pub mod screens;
 pub mod theme;
 
 #[cfg(test)]
-mod headless_tests;
-#[cfg(test)]
 mod tests;
 
 pub use headless::Headless;

@@ -64,6 +64,32 @@ impl TestServer {
         }
     }
 
+    /// A server over a fresh database seeded with `children` demo children and the demo accounts.
+    pub async fn start_demo(children: usize) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_path = dir.path().join("directory.db");
+        let store = store::open(&format!("sqlite://{}", db_path.display()))
+            .await
+            .expect("open store");
+        contactpoint::server::seed::seed_demo(store.as_ref(), children, |_, _| {})
+            .await
+            .expect("seed");
+        // The demo login screen computes codes from the real clock, so the server uses it too.
+        let clock = Arc::new(ManualClock::new(Utc::now()));
+        let state = AppState::new(store.clone(), clock.clone(), ServerConfig::default());
+        let running = server::spawn(state, "127.0.0.1:0")
+            .await
+            .expect("server starts");
+        TestServer {
+            url: running.url(),
+            store,
+            clock,
+            db_path,
+            _dir: dir,
+            _running: running,
+        }
+    }
+
     pub fn client(&self) -> Client {
         Client::new(&self.url, false).expect("client")
     }

@@ -15,9 +15,9 @@ const W_POSTCODE: f64 = 0.10;
 const W_GENDER: f64 = 0.05;
 
 /// Below this a surname is not the one asked for.
-const MIN_FAMILY: f64 = 0.5;
+const MIN_FAMILY: f64 = 0.75;
 /// Below this overall, a candidate is noise, not a match.
-const MIN_SCORE: f64 = 0.55;
+const MIN_SCORE: f64 = 0.75;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
