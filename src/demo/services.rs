@@ -66,6 +66,7 @@ fn area<'a>(
     la: &'static LocalAuthority,
     orgs: &'a [Organisation],
 ) -> Area<'a> {
+    let heritage = Weighted::new(la.heritage_mix.iter().map(|&(name, w)| (heritage(name), w)));
     let local: Vec<&Organisation> = orgs
         .iter()
         .filter(|o| o.local_authority == la.code)
@@ -77,12 +78,12 @@ fn area<'a>(
             .enumerate()
             .map(|(i, org)| {
                 let weight = if i == 0 { FLAGSHIP_WEIGHT } else { 1 };
-                (service(rng, la, org), weight)
+                (service(rng, la, &heritage, org), weight)
             })
             .collect();
         (!services.is_empty()).then(|| Weighted::new(services))
     };
-    let primary = setting(&|o| o.kind == OrgKind::School && is_primary_school(o));
+    let primary = setting(&is_primary_school);
     let secondary = setting(&|o| o.kind == OrgKind::School && !is_primary_school(o));
     let early_years = setting(&|o| o.kind == OrgKind::EarlyYears);
     let gp = setting(&|o| o.kind == OrgKind::GpPractice);
@@ -101,7 +102,6 @@ fn area<'a>(
             services.insert(kind, list);
         }
     }
-    let heritage = Weighted::new(la.heritage_mix.iter().map(|&(name, w)| (heritage(name), w)));
     Area {
         la,
         heritage,
@@ -113,7 +113,13 @@ fn area<'a>(
     }
 }
 
-fn service<'a>(rng: &mut ChaCha8Rng, la: &LocalAuthority, org: &'a Organisation) -> Service<'a> {
+/// An organisation with a few named staff, so its involvements show familiar names.
+fn service<'a>(
+    rng: &mut ChaCha8Rng,
+    la: &LocalAuthority,
+    heritage: &Weighted<&'static Heritage>,
+    org: &'a Organisation,
+) -> Service<'a> {
     let size = match org.kind {
         OrgKind::SocialCare | OrgKind::HealthVisiting => 12,
         OrgKind::School | OrgKind::EarlyYears => 3,
@@ -123,35 +129,34 @@ fn service<'a>(rng: &mut ChaCha8Rng, la: &LocalAuthority, org: &'a Organisation)
         .email
         .as_deref()
         .and_then(|e| e.split_once('@'))
-        .map_or("example.org", |p| p.1);
+        .map_or("example.org", |(_, domain)| domain);
+    let title = if org.kind == OrgKind::GpPractice {
+        "Dr "
+    } else {
+        ""
+    };
     let staff = (0..size)
         .map(|_| {
-            let group = la.heritage_mix.iter().map(|&(name, w)| (name, w));
-            let group = heritage(Weighted::new(group).pick(rng));
+            let names = heritage.pick(rng);
             let female = rng.gen_bool(0.7);
-            let first = group.adult_forenames(female).pick(rng);
-            let last = group.surname(rng, female);
-            let title = if org.kind == OrgKind::GpPractice {
-                "Dr "
-            } else {
-                ""
-            };
+            let (first, last) = (
+                names.adult_forenames(female).pick(rng),
+                names.surname(rng, female),
+            );
             let phone = if rng.gen_bool(0.6) {
                 places::landline(rng, la)
             } else {
                 places::mobile(rng)
             };
+            let (first_slug, last_slug) = (slug(first, '-'), slug(last, '-'));
+            let initial = first_slug.chars().next().unwrap_or('x');
             Staff {
+                username: format!("{initial}.{last_slug}"),
                 practitioner: Practitioner {
                     name: format!("{title}{first} {last}"),
                     phone: Some(phone),
-                    email: Some(format!("{}.{}@{domain}", slug(first, '-'), slug(last, '-'))),
+                    email: Some(format!("{first_slug}.{last_slug}@{domain}")),
                 },
-                username: format!(
-                    "{}.{}",
-                    slug(first, '-').chars().next().unwrap_or('x'),
-                    slug(last, '-')
-                ),
             }
         })
         .collect();
