@@ -45,71 +45,73 @@ pub fn accounts(orgs: &[Organisation]) -> Vec<DemoAccountSpec> {
         "secondary school",
     );
     let directory = same_la(OrgKind::DirectoryTeam);
-    let spec = |username: &str, display_name: &str, role, org: &Organisation, what: &str| {
-        DemoAccountSpec {
-            username: username.to_string(),
-            display_name: display_name.to_string(),
-            role,
-            organisation: org.code.clone(),
-            description: format!("{what}, {}", org.name),
-        }
-    };
-    vec![
-        spec(
+    [
+        (
             "gp.reception",
             "Karen Whitaker",
             Role::Practitioner,
             gp,
             "GP practice receptionist",
         ),
-        spec(
+        (
             "school.dsl",
             "David Okafor",
             Role::Practitioner,
             school,
-            "Designated safeguarding lead",
+            "Designated safeguarding lead at a secondary school",
         ),
-        spec(
+        (
             "yot.worker",
             "Jo Brennan",
             Role::Practitioner,
             same_la(OrgKind::YouthOffending),
             "Youth offending team case worker",
         ),
-        spec(
+        (
             "ed.nurse",
             "Sam Hughes",
             Role::UnscheduledCare,
             same_la(OrgKind::Hospital),
-            "Emergency department triage nurse",
+            "Emergency department nurse",
         ),
-        spec(
+        (
             "social.worker",
             "Amira Hussain",
             Role::SocialCare,
             social_care,
-            "Social worker",
+            "Children's social worker",
         ),
-        spec(
+        (
             "la.admin",
             "Helen Dawson",
             Role::LaAdmin,
             directory,
-            "Local authority administrator",
+            "Local authority directory administrator",
         ),
-        spec(
+        (
             "dir.admin",
             "Peter Lomas",
             Role::Admin,
             directory,
             "Directory administrator",
         ),
-        spec(
+        (
             "auditor",
             "Ruth Kirkland",
             Role::Auditor,
             directory,
-            "Audit reviewer",
+            "Reviews the audit trail",
         ),
     ]
+    .into_iter()
+    .map(
+        |(username, display_name, role, org, description)| DemoAccountSpec {
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role,
+            organisation: org.code.clone(),
+            description: description.to_string(),
+        },
+    )
+    .collect()
 }

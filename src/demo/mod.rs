@@ -8,9 +8,11 @@
 mod accounts;
 mod children;
 mod ids;
+mod involvements;
 mod names;
 mod organisations;
 mod places;
+mod services;
 mod weighted;
 
 #[cfg(test)]

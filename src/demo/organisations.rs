@@ -56,12 +56,8 @@ pub fn organisations(seed: u64, children: usize) -> Vec<Organisation> {
         let mut add = |rng: &mut ChaCha8Rng, code: String, name: String, kind: OrgKind| {
             orgs.push(organisation(rng, la, code, name, kind));
         };
-        for (suffix, name, kind) in authority_services(la) {
-            let code = if suffix.is_empty() {
-                la.code.to_string()
-            } else {
-                format!("{}-{suffix}", la.name.to_uppercase())
-            };
+        for &(suffix, name, kind) in AUTHORITY_SERVICES {
+            let (code, name) = authority_service(la, suffix, name, kind);
             add(&mut rng, code, name, kind);
         }
         // Localities in a seed-dependent order, so settings' names differ between seeds.
@@ -123,70 +119,55 @@ pub(super) fn is_primary_school(org: &Organisation) -> bool {
     org.kind == OrgKind::School && (org.name.contains("Primary") || org.name.contains("Infant"))
 }
 
-/// The services every authority has once, as (code suffix, name, kind); the empty suffix
-/// is children's social care, whose code is the authority's own.
-fn authority_services(la: &LocalAuthority) -> Vec<(&'static str, String, OrgKind)> {
-    let n = la.name;
-    vec![
-        (
-            "",
-            format!("{n} Children's Social Care"),
-            OrgKind::SocialCare,
-        ),
-        (
-            "DIR",
-            format!("{n} ContactPoint Directory Team"),
-            OrgKind::DirectoryTeam,
-        ),
-        (
-            "HV",
-            format!("{n} Health Visiting Service"),
-            OrgKind::HealthVisiting,
-        ),
-        (
-            "YOT",
-            format!("{n} Youth Offending Team"),
-            OrgKind::YouthOffending,
-        ),
-        ("CAMHS", format!("{n} CAMHS"), OrgKind::Camhs),
-        (
-            "SH",
-            format!("{n} Young People's Sexual Health Service"),
-            OrgKind::SexualHealth,
-        ),
-        (
-            "SM",
-            format!("{n} Young People's Substance Misuse Service"),
-            OrgKind::SubstanceMisuse,
-        ),
-        (
-            "ED",
-            format!("{n} Royal Hospital Emergency Department"),
-            OrgKind::Hospital,
-        ),
-        (
-            "WIC",
-            format!("{n} City Walk-in Centre"),
-            OrgKind::WalkInCentre,
-        ),
-        (
-            "MAT",
-            format!("{n} Royal Hospital Maternity Unit"),
-            OrgKind::Maternity,
-        ),
-        ("AMB", format!("{} ({n})", la.ambulance), OrgKind::Ambulance),
-        (
-            "POLICE",
-            format!("{} ({n} District)", la.police),
-            OrgKind::Police,
-        ),
-        ("VOL1", format!("{n} Young Carers"), OrgKind::Voluntary),
-        (
-            "VOL2",
-            format!("{n} Family Support Network"),
-            OrgKind::Voluntary,
-        ),
-    ]
+/// The services every authority has once: (code suffix, name after the authority's, kind).
+/// Children's social care has no suffix: its code is the authority's own.
+const AUTHORITY_SERVICES: &[(&str, &str, OrgKind)] = &[
+    ("", "Children's Social Care", OrgKind::SocialCare),
+    ("DIR", "ContactPoint Directory Team", OrgKind::DirectoryTeam),
+    ("HV", "Health Visiting Service", OrgKind::HealthVisiting),
+    ("YOT", "Youth Offending Team", OrgKind::YouthOffending),
+    ("CAMHS", "CAMHS", OrgKind::Camhs),
+    (
+        "SH",
+        "Young People's Sexual Health Service",
+        OrgKind::SexualHealth,
+    ),
+    (
+        "SM",
+        "Young People's Substance Misuse Service",
+        OrgKind::SubstanceMisuse,
+    ),
+    (
+        "ED",
+        "Royal Hospital Emergency Department",
+        OrgKind::Hospital,
+    ),
+    ("WIC", "City Walk-in Centre", OrgKind::WalkInCentre),
+    ("MAT", "Royal Hospital Maternity Unit", OrgKind::Maternity),
+    ("AMB", "", OrgKind::Ambulance),
+    ("POLICE", "", OrgKind::Police),
+    ("VOL1", "Young Carers", OrgKind::Voluntary),
+    ("VOL2", "Family Support Network", OrgKind::Voluntary),
+];
+
+fn authority_service(
+    la: &LocalAuthority,
+    suffix: &str,
+    name: &str,
+    kind: OrgKind,
+) -> (String, String) {
+    let code = if suffix.is_empty() {
+        la.code.to_string()
+    } else {
+        format!("{}-{suffix}", la.name.to_uppercase())
+    };
+    // Ambulance services and police forces cover several authorities; this is the local part.
+    let name = match kind {
+        OrgKind::Ambulance => format!("{} ({})", la.ambulance, la.name),
+        OrgKind::Police => format!("{} ({} District)", la.police, la.name),
+        _ => format!("{} {name}", la.name),
+    };
+    (code, name)
 }
 
 fn organisation(

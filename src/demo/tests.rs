@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use super::places::local_authority;
 use super::*;
-use crate::model::{Child, NhsNumber, OrgKind, Organisation, Postcode};
+use crate::model::{Child, NhsNumber, OrgKind, Organisation, Postcode, Role};
 
 const MANY: usize = 50_000;
 
@@ -283,6 +283,9 @@ fn accounts_belong_to_demo_organisations_with_children() {
     assert_eq!(specs.len(), 8);
     let usernames: HashSet<_> = specs.iter().map(|a| a.username.as_str()).collect();
     assert_eq!(usernames.len(), specs.len());
+    assert!(Role::ALL
+        .iter()
+        .all(|role| specs.iter().any(|a| a.role == *role)));
     for spec in &specs {
         assert!(
             orgs.iter().any(|o| o.code == spec.organisation),
@@ -290,7 +293,12 @@ fn accounts_belong_to_demo_organisations_with_children() {
             spec.username
         );
     }
-    for username in ["gp.reception", "school.dsl", "yot.worker", "social.worker"] {
+    for (username, enough) in [
+        ("gp.reception", 500),
+        ("school.dsl", 500),
+        ("social.worker", 100),
+        ("yot.worker", 10),
+    ] {
         let org = &specs
             .iter()
             .find(|a| a.username == username)
@@ -300,11 +308,6 @@ fn accounts_belong_to_demo_organisations_with_children() {
             .iter()
             .filter(|c| c.involvements.iter().any(|i| &i.organisation.code == org))
             .count();
-        let enough = if username.contains('.') && username.starts_with(['g', 's']) {
-            200
-        } else {
-            10
-        };
         assert!(involved >= enough, "{username}: {involved} children");
     }
 }
