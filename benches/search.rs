@@ -47,7 +47,11 @@ fn params(c: &Candidate, kind: Kind) -> SearchParams {
         Kind::Exact => c.family_name.clone(),
         Kind::Typo => typo(&c.family_name),
     };
-    SearchParams { surname: Some(surname), dob: Some(c.date_of_birth.to_string()), ..Default::default() }
+    SearchParams {
+        surname: Some(surname),
+        dob: Some(c.date_of_birth.to_string()),
+        ..Default::default()
+    }
 }
 
 struct Report {
@@ -73,13 +77,23 @@ impl Report {
 }
 
 async fn server_side(store: &dyn Store, sample: &[Candidate], kind: Kind) -> Report {
-    let viewer = Viewer { role: Role::Practitioner, organisation: String::new(), local_authority: String::new() };
+    let viewer = Viewer {
+        role: Role::Practitioner,
+        organisation: String::new(),
+        local_authority: String::new(),
+    };
     let today = Utc::now().date_naive();
-    let mut report = Report { latencies: Vec::new(), top1: 0, top10: 0 };
+    let mut report = Report {
+        latencies: Vec::new(),
+        top1: 0,
+        top10: 0,
+    };
     for c in sample {
         let p = params(c, kind);
         let start = Instant::now();
-        let hits = search::search(store, &viewer, &p, today).await.unwrap_or_default();
+        let hits = search::search(store, &viewer, &p, today)
+            .await
+            .unwrap_or_default();
         report.latencies.push(start.elapsed());
         let rank = hits.iter().position(|h| h.id == c.id);
         report.top1 += (rank == Some(0)) as usize;
@@ -89,11 +103,19 @@ async fn server_side(store: &dyn Store, sample: &[Candidate], kind: Kind) -> Rep
 }
 
 async fn over_http(client: &Client, sample: &[Candidate], kind: Kind) -> Report {
-    let mut report = Report { latencies: Vec::new(), top1: 0, top10: 0 };
+    let mut report = Report {
+        latencies: Vec::new(),
+        top1: 0,
+        top10: 0,
+    };
     for c in sample {
         let p = params(c, kind);
         let start = Instant::now();
-        let hits = client.search(&p).await.map(|r| r.results).unwrap_or_default();
+        let hits = client
+            .search(&p)
+            .await
+            .map(|r| r.results)
+            .unwrap_or_default();
         report.latencies.push(start.elapsed());
         let rank = hits.iter().position(|h| h.id == c.id);
         report.top1 += (rank == Some(0)) as usize;
@@ -110,27 +132,64 @@ async fn main() {
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let store: Arc<dyn Store> = store::open(&url).await.unwrap();
         let start = Instant::now();
-        seed::seed_demo(store.as_ref(), children, |_, _| {}).await.unwrap();
-        println!("{children} children: seeded in {:.2} s", start.elapsed().as_secs_f64());
-
-        let sample: Vec<Candidate> =
-            store.sample_children(queries).await.unwrap().into_iter().filter(|c| !c.shielded).collect();
-        // Warm the page cache and prepared statements as a running server would be.
-        server_side(store.as_ref(), &sample[..sample.len().min(100)], Kind::Exact).await;
-        server_side(store.as_ref(), &sample, Kind::Exact).await.print("server-side exact");
-        server_side(store.as_ref(), &sample, Kind::Typo).await.print("server-side one-letter typo");
-
-        let state = AppState::new(store.clone(), Arc::new(SystemClock), ServerConfig::default());
-        let running = server::spawn(state, "127.0.0.1:0").await.unwrap();
-        let mut client = Client::new(&running.url(), false).unwrap();
-        let account = client.demo_accounts().await.unwrap().unwrap().accounts.remove(0);
-        let code = totp::code_at(&account.totp_secret, Utc::now().timestamp() as u64).unwrap();
-        client
-            .login(&LoginRequest { username: account.username, password: account.password, totp: code })
+        seed::seed_demo(store.as_ref(), children, |_, _| {})
             .await
             .unwrap();
-        over_http(&client, &sample, Kind::Exact).await.print("HTTP exact (audited)");
-        over_http(&client, &sample, Kind::Typo).await.print("HTTP one-letter typo (audited)");
+        println!(
+            "{children} children: seeded in {:.2} s",
+            start.elapsed().as_secs_f64()
+        );
+
+        let sample: Vec<Candidate> = store
+            .sample_children(queries)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| !c.shielded)
+            .collect();
+        // Warm the page cache and prepared statements as a running server would be.
+        server_side(
+            store.as_ref(),
+            &sample[..sample.len().min(100)],
+            Kind::Exact,
+        )
+        .await;
+        server_side(store.as_ref(), &sample, Kind::Exact)
+            .await
+            .print("server-side exact");
+        server_side(store.as_ref(), &sample, Kind::Typo)
+            .await
+            .print("server-side one-letter typo");
+
+        let state = AppState::new(
+            store.clone(),
+            Arc::new(SystemClock),
+            ServerConfig::default(),
+        );
+        let running = server::spawn(state, "127.0.0.1:0").await.unwrap();
+        let mut client = Client::new(&running.url(), false).unwrap();
+        let account = client
+            .demo_accounts()
+            .await
+            .unwrap()
+            .unwrap()
+            .accounts
+            .remove(0);
+        let code = totp::code_at(&account.totp_secret, Utc::now().timestamp() as u64).unwrap();
+        client
+            .login(&LoginRequest {
+                username: account.username,
+                password: account.password,
+                totp: code,
+            })
+            .await
+            .unwrap();
+        over_http(&client, &sample, Kind::Exact)
+            .await
+            .print("HTTP exact (audited)");
+        over_http(&client, &sample, Kind::Typo)
+            .await
+            .print("HTTP one-letter typo (audited)");
         running.handle.abort();
     }
 }

@@ -59,9 +59,8 @@ impl Theme {
                 alert_warn: Style::new().fg(Color::Yellow),
                 alert_error: bold.fg(Color::Red),
                 input: Style::new().add_modifier(Modifier::UNDERLINED),
-                input_focused: Style::new()
-                    .fg(Color::Cyan)
-                    .add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+                // No colour on typed text: each keystroke then costs fewer bytes over SSH.
+                input_focused: Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
                 key: bold.fg(Color::Cyan),
                 border: Style::new().fg(Color::DarkGray),
             },
