@@ -71,8 +71,9 @@ pub fn surname_forms(family_name: &str) -> Vec<String> {
 pub fn keys(form: &str) -> Vec<String> {
     let mut keys = vec![format!("d:{form}")];
     let chars: Vec<char> = form.chars().collect();
-    // Short names would share deletion keys with too many others; exact and phonetic suffice.
-    if chars.len() >= 4 {
+    // Two-letter names would share one-letter keys with half the directory;
+    // for them exact and phonetic keys suffice.
+    if chars.len() >= 3 {
         for skip in 0..chars.len() {
             let deleted: String = chars
                 .iter()

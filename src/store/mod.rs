@@ -86,8 +86,8 @@ pub struct SessionRecord {
 pub struct CandidateQuery {
     /// Surname index keys (see `model::names::keys`).
     pub name_keys: Vec<String>,
-    /// Children born on any of these dates, whatever their name.
-    pub dobs: Vec<NaiveDate>,
+    /// Children with a matching surname born on one of these dates.
+    pub name_dobs: Vec<NaiveDate>,
     /// Children with a matching surname born in this window.
     pub name_dob_window: Option<(NaiveDate, NaiveDate)>,
     /// Children with a matching surname in this postcode district.

@@ -399,6 +399,13 @@ fn candidate_sql(q: &CandidateQuery) -> (String, Vec<String>) {
             "SELECT DISTINCT surname_id FROM surname_keys WHERE key IN ({keys})"
         ))
     };
+    if let (Some(ids), false) = (&surname_ids, q.name_dobs.is_empty()) {
+        let dobs: Vec<String> = q.name_dobs.iter().map(|d| date(*d)).collect();
+        let p = placeholders(&dobs, &mut args);
+        parts.push(format!(
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth IN ({p})"
+        ));
+    }
     if let (Some(ids), Some((from, to))) = (&surname_ids, q.name_dob_window) {
         let p = placeholders(&[date(from), date(to)], &mut args);
         let (a, b) = p.split_once(", ").expect("two placeholders");
@@ -410,13 +417,6 @@ fn candidate_sql(q: &CandidateQuery) -> (String, Vec<String>) {
         let p = placeholders(std::slice::from_ref(district), &mut args);
         parts.push(format!(
             "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND postcode_district = {p}"
-        ));
-    }
-    if !q.dobs.is_empty() {
-        let dobs: Vec<String> = q.dobs.iter().map(|d| date(*d)).collect();
-        let p = placeholders(&dobs, &mut args);
-        parts.push(format!(
-            "SELECT id FROM children WHERE date_of_birth IN ({p})"
         ));
     }
     if let Some(postcode) = &q.postcode {

@@ -1,6 +1,6 @@
 //! Turning the query string into a validated search, or saying what to add.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 
 use crate::api::{ErrorCode, SearchParams, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::model::names;
@@ -12,8 +12,8 @@ use crate::store::CandidateQuery;
 const MAX_NAME_CHARS: usize = 35;
 /// A forename + age-range search may span at most this many years of births.
 const MAX_RANGE_YEARS: i64 = 5;
-/// With a date of birth, children with a matching surname born this close are candidates too.
-const DOB_SLACK_DAYS: i64 = 366;
+/// Dates of birth more than this many years ago are not children's (with room for care leavers).
+const MAX_AGE_YEARS: i32 = 26;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PostcodeQuery {
@@ -44,6 +44,7 @@ pub struct SearchRequest {
     pub directory_id: Option<DirectoryId>,
     pub nhs_number: Option<NhsNumber>,
     pub limit: usize,
+    pub today: NaiveDate,
 }
 
 fn non_empty(s: &Option<String>) -> Option<&str> {
@@ -60,13 +61,40 @@ fn too_broad(message: &str) -> ApiError {
     ApiError::new(ErrorCode::SearchTooBroad, message)
 }
 
+/// Every valid date one digit away from `d` in `YYYYMMDD` (a typing slip), within
+/// the ages the directory holds, plus `d` itself and its day/month swap.
+pub fn dob_variants(d: NaiveDate, today: NaiveDate) -> Vec<NaiveDate> {
+    let digits: Vec<u8> = d.format("%Y%m%d").to_string().into_bytes();
+    let oldest = today.year() - MAX_AGE_YEARS;
+    let mut out = vec![d];
+    out.extend(swapped_day_month(d));
+    for i in 0..digits.len() {
+        for digit in b'0'..=b'9' {
+            if digit == digits[i] {
+                continue;
+            }
+            let mut edited = digits.clone();
+            edited[i] = digit;
+            let text = String::from_utf8(edited).expect("ascii digits");
+            if let Ok(v) = NaiveDate::parse_from_str(&text, "%Y%m%d") {
+                if v.year() >= oldest && v <= today {
+                    out.push(v);
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The same date with day and month exchanged, when that is a different valid date.
 pub fn swapped_day_month(d: NaiveDate) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(d.year(), d.day(), d.month()).filter(|s| *s != d)
 }
 
 impl SearchRequest {
-    pub fn parse(p: &SearchParams, _today: NaiveDate) -> Result<Self, ApiError> {
+    pub fn parse(p: &SearchParams, today: NaiveDate) -> Result<Self, ApiError> {
         let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::bad_request(format!(
@@ -83,6 +111,7 @@ impl SearchRequest {
             directory_id: None,
             nhs_number: None,
             limit,
+            today,
         };
         if let Some(id) = non_empty(&p.id) {
             request.directory_id = Some(
@@ -215,11 +244,7 @@ impl SearchRequest {
             return q;
         }
         if let Some(dob) = self.dob {
-            q.dobs = std::iter::once(dob).chain(swapped_day_month(dob)).collect();
-            q.name_dob_window = Some((
-                dob - Duration::days(DOB_SLACK_DAYS),
-                dob + Duration::days(DOB_SLACK_DAYS),
-            ));
+            q.name_dobs = dob_variants(dob, self.today.max(dob));
         } else if let Some(range) = self.dob_range {
             q.name_dob_window = Some(range);
         }
@@ -314,6 +339,25 @@ mod tests {
             }),
             ErrorCode::BadRequest
         );
+    }
+
+    #[test]
+    fn date_variants_are_one_digit_slips_and_the_day_month_swap() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let v = dob_variants(d("2015-03-04"), today());
+        for expected in [
+            "2015-03-04",
+            "2015-04-03",
+            "2015-03-14",
+            "2016-03-04",
+            "2005-03-04",
+            "2015-08-04",
+        ] {
+            assert!(v.contains(&d(expected)), "{expected}");
+        }
+        assert!(!v.contains(&d("2015-05-05")), "two digits away");
+        assert!(!v.contains(&d("2035-03-04")), "no future dates");
+        assert!(!v.contains(&d("1915-03-04")), "no adults");
     }
 
     #[test]

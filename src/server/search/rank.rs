@@ -35,7 +35,7 @@ fn name_level(query: &str, name: &str) -> f64 {
         return 0.0;
     }
     let jw = jaro_winkler(query, name);
-    if query.len() >= 4 && damerau_levenshtein(query, name) == 1 || jw >= 0.92 {
+    if query.len() >= 3 && damerau_levenshtein(query, name) == 1 || jw >= 0.92 {
         0.9
     } else if names::sounds_alike(query, name) {
         0.85
@@ -101,12 +101,13 @@ fn dob_level(query: NaiveDate, dob: NaiveDate) -> f64 {
         .filter(|(a, b)| a != b)
         .count();
     let days = (query - dob).num_days().abs();
+    // Near misses support other evidence but cannot carry a match on their own.
     if differing == 1 {
         0.8
     } else if days <= 31 {
-        0.6
+        0.3
     } else if days <= 366 {
-        0.4
+        0.1
     } else {
         0.0
     }
