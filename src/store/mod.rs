@@ -121,8 +121,15 @@ pub struct Glance {
     pub gp_practice: Option<String>,
 }
 
+/// Everything the server needs from a database. Implemented per backend as the
+/// separate area traits, so each area's queries live in their own file.
+pub trait Store: DirectoryStore + AccountStore + AuditStore {}
+
+impl<T: DirectoryStore + AccountStore + AuditStore> Store for T {}
+
+/// The children's directory: organisations, records and search candidates.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait DirectoryStore: Send + Sync + 'static {
     // Directory metadata.
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
@@ -140,7 +147,11 @@ pub trait Store: Send + Sync + 'static {
     async fn glance(&self, ids: Vec<String>) -> StoreResult<HashMap<String, Glance>>;
     /// A deterministic spread of `count` children, for benchmarks and checks.
     async fn sample_children(&self, count: usize) -> StoreResult<Vec<Candidate>>;
+}
 
+/// Accounts, sign-in and sessions.
+#[async_trait]
+pub trait AccountStore: Send + Sync + 'static {
     // Users and sign-in.
     async fn create_user(&self, user: UserAccount) -> StoreResult<()>;
     async fn user(&self, username: &str) -> StoreResult<Option<UserAccount>>;
@@ -170,7 +181,11 @@ pub trait Store: Send + Sync + 'static {
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     async fn end_session(&self, token_hash: &str) -> StoreResult<()>;
+}
 
+/// The audit trail: append-only, hash-chained in the order appended.
+#[async_trait]
+pub trait AuditStore: Send + Sync + 'static {
     // The audit trail: append-only, hash-chained in the order appended.
     async fn append_audit(&self, event: AuditEvent) -> StoreResult<()>;
     async fn audit_events(
