@@ -1,31 +1,10 @@
-//! Every access rule in one place: what a role, from its organisation, may do and
-//! see. Handlers ask here; they never test roles themselves.
+//! Searching and reading children's records.
 
+use super::Viewer;
 use crate::api::{CarerView, ChildRecord, InvolvementView, LocalAuthorityContact, SearchHit};
 use crate::model::{Child, Involvement, Organisation, Role};
 use crate::server::error::ApiError;
 use crate::store::{Candidate, Glance};
-
-/// The caller as policy sees them.
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    pub role: Role,
-    pub organisation: String,
-    /// The local authority the caller's organisation belongs to.
-    pub local_authority: String,
-}
-
-impl Viewer {
-    /// Directory administrators see hidden fields to broker contact: `admin`
-    /// everywhere, `la_admin` for children of their own authority.
-    fn administers(&self, child_local_authority: &str) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::LaAdmin => self.local_authority == child_local_authority,
-            _ => false,
-        }
-    }
-}
 
 /// Searching and reading records is for those who work with children; auditors
 /// review the trail but do not browse the directory.

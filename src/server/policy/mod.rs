@@ -1,0 +1,29 @@
+//! Every access rule in one place: what a role, from its organisation, may do and
+//! see. Handlers ask here; they never test roles themselves. One file per area.
+
+mod records;
+
+pub use records::{may_read_record, may_search, record_view, search_hit, visible_in_search};
+
+use crate::model::Role;
+
+/// The caller as policy sees them.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub role: Role,
+    pub organisation: String,
+    /// The local authority the caller's organisation belongs to.
+    pub local_authority: String,
+}
+
+impl Viewer {
+    /// Directory administrators see hidden fields to broker contact: `admin`
+    /// everywhere, `la_admin` for children of their own authority.
+    pub(crate) fn administers(&self, child_local_authority: &str) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::LaAdmin => self.local_authority == child_local_authority,
+            _ => false,
+        }
+    }
+}
