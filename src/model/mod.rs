@@ -4,6 +4,7 @@ mod audit;
 mod child;
 mod ids;
 pub mod names;
+mod notification;
 mod postcode;
 mod reason;
 mod service;
@@ -14,6 +15,7 @@ pub use child::{
     Address, AddressState, Carer, Child, FormerName, Gender, Relationship, ReturnIntent,
 };
 pub use ids::{DirectoryId, IdError, NhsNumber};
+pub use notification::{NewNotification, Notification, NotificationKind};
 pub use postcode::{Postcode, PostcodeError};
 pub use reason::ReasonCode;
 pub use service::{

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::model::{AuditEvent, ChainedAuditEvent, Child, FormerName, Gender, Organisation, Role};
+use crate::model::{
+    AuditEvent, ChainedAuditEvent, Child, FormerName, Gender, NewNotification, Notification,
+    Organisation, Role,
+};
 
 pub use sqlite::SqliteStore;
 
@@ -123,9 +126,9 @@ pub struct Glance {
 
 /// Everything the server needs from a database. Implemented per backend as the
 /// separate area traits, so each area's queries live in their own file.
-pub trait Store: DirectoryStore + AccountStore + AuditStore {}
+pub trait Store: DirectoryStore + AccountStore + AuditStore + NotificationStore {}
 
-impl<T: DirectoryStore + AccountStore + AuditStore> Store for T {}
+impl<T: DirectoryStore + AccountStore + AuditStore + NotificationStore> Store for T {}
 
 /// The children's directory: organisations, records and search candidates.
 #[async_trait]
@@ -193,4 +196,26 @@ pub trait AuditStore: Send + Sync + 'static {
         after_seq: i64,
         limit: usize,
     ) -> StoreResult<Vec<ChainedAuditEvent>>;
+}
+
+/// Notifications to organisations, newest first.
+#[async_trait]
+pub trait NotificationStore: Send + Sync + 'static {
+    async fn add_notification(&self, notification: NewNotification) -> StoreResult<i64>;
+    /// An organisation's notifications, newest first; only unread ones if asked.
+    async fn notifications(
+        &self,
+        organisation: &str,
+        unread_only: bool,
+        limit: usize,
+    ) -> StoreResult<Vec<Notification>>;
+    async fn unread_notifications(&self, organisation: &str) -> StoreResult<u64>;
+    /// Marks one of the organisation's notifications read; false if it has no such one.
+    async fn mark_notification_read(
+        &self,
+        organisation: &str,
+        id: i64,
+        username: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod directory;
+mod notifications;
 
 use std::path::Path;
 
@@ -20,6 +21,7 @@ use super::{StoreError, StoreResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_directory.sql"),
     include_str!("../migrations/sqlite/0002_accounts_audit.sql"),
+    include_str!("../migrations/sqlite/0003_notifications.sql"),
 ];
 
 pub struct SqliteStore {
