@@ -50,8 +50,51 @@ fn dump(rx: &Received, from: Instant, to: Instant) -> String {
     String::from_utf8_lossy(&bytes).escape_debug().to_string()
 }
 
+/// Starts the embedded default (no `--server`) with `home` as the home directory and
+/// returns how long it took until the login screen listed the demo accounts.
+fn embedded_to_login_screen(home: &std::path::Path) -> Duration {
+    let command = format!(
+        "stty cols 80 rows 24; exec {}",
+        env!("CARGO_BIN_EXE_contactpoint")
+    );
+    let started = Instant::now();
+    let mut tty = Command::new("script")
+        .args(["-q", "-f", "-c", &command, "/dev/null"])
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) runs the TUI in a pseudo-terminal");
+    let mut out = tty.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 65536];
+    let elapsed = loop {
+        let n = out.read(&mut buf).unwrap();
+        assert!(n > 0, "the TUI exited before showing the login screen");
+        seen.extend_from_slice(&buf[..n]);
+        if seen.windows(13).any(|w| w == b"Demo accounts") {
+            break started.elapsed();
+        }
+    };
+    let mut keys = tty.stdin.take().unwrap();
+    keys.write_all(b"\x03").unwrap();
+    keys.flush().unwrap();
+    let _ = tty.wait();
+    elapsed
+}
+
 #[tokio::main]
 async fn main() {
+    let home = tempfile::tempdir().unwrap();
+    let cold = embedded_to_login_screen(home.path());
+    let warm = embedded_to_login_screen(home.path());
+    println!(
+        "embedded default to login screen: first run (seeds 20,000 children) {:.2} s, warm {:.0} ms",
+        cold.as_secs_f64(),
+        warm.as_secs_f64() * 1e3
+    );
+
     let dir = tempfile::tempdir().unwrap();
     let db = store::open(&format!("sqlite://{}", dir.path().join("tui.db").display()))
         .await

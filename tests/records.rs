@@ -16,6 +16,22 @@ async fn find(client: &Client, surname: &str, dob: &str) -> String {
     client.search(&params).await.unwrap().results.remove(0).id
 }
 
+/// The record's JSON exactly as it leaves the server, opened for safeguarding.
+async fn raw_record(server: &TestServer, client: &Client, id: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/children/{id}?reason=safeguarding",
+            server.url
+        ))
+        .bearer_auth(client.token().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_record_needs_a_reason_and_other_needs_words() {
     let server = TestServer::start().await;
@@ -76,18 +92,7 @@ async fn a_sensitive_service_is_brokered_for_others_and_shown_to_its_own_staff()
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
     let id = find(&gp, "Okafor", "2012-08-08").await;
-    let raw: serde_json::Value = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/children/{id}?reason=safeguarding",
-            server.url
-        ))
-        .bearer_auth(gp.token().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let raw = raw_record(&server, &gp, &id).await;
     let text = raw.to_string();
     assert!(
         !text.contains("Leeds CAMHS"),
@@ -121,18 +126,7 @@ async fn a_shielded_record_shows_only_names_dob_gender_id_and_carers_names() {
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
     let id = find(&client, "Hidden", "2014-04-04").await;
-    let raw: serde_json::Value = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/children/{id}?reason=safeguarding",
-            server.url
-        ))
-        .bearer_auth(client.token().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let raw = raw_record(&server, &client, &id).await;
     let text = raw.to_string();
     for hidden in [
         "LS6 9ZZ",
