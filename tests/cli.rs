@@ -160,10 +160,36 @@ async fn demo_commands_print_json_lines_and_the_server_logs_no_secrets_or_child_
 }
 
 #[test]
-fn demo_commands_refuse_a_directory_that_is_not_demo_data() {
+fn commands_refuse_a_missing_database_and_create_nothing() {
     let dir = tempfile::tempdir().unwrap();
+    for args in [&["demo", "accounts"][..], &["audit", "verify"]] {
+        let out = bin()
+            .args(args)
+            .args(["--database", &db_url(&dir)])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
+    }
+    assert!(
+        !dir.path().join("directory.db").exists(),
+        "nothing was created"
+    );
+}
+
+#[tokio::test]
+async fn demo_commands_refuse_a_directory_that_is_not_demo_data() {
+    let dir = tempfile::tempdir().unwrap();
+    contactpoint::store::open(&db_url(&dir)).await.unwrap();
     let out = bin()
-        .args(["demo", "accounts", "--database", &db_url(&dir)])
+        .args([
+            "demo",
+            "sample",
+            "--count",
+            "3",
+            "--database",
+            &db_url(&dir),
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());

@@ -64,7 +64,7 @@ async fn is_demo(store: &dyn Store) -> anyhow::Result<bool> {
 }
 
 async fn open_demo(database: &str) -> anyhow::Result<Arc<dyn Store>> {
-    let store = store::open(database).await?;
+    let store = store::open_existing(database).await?;
     if !is_demo(store.as_ref()).await? {
         bail!("this database is not demo data: demo commands work only on a demo directory");
     }
@@ -87,7 +87,7 @@ pub async fn user_add(
     org: &str,
     display_name: Option<String>,
 ) -> anyhow::Result<()> {
-    let store = store::open(database).await?;
+    let store = store::open_existing(database).await?;
     if store.organisation(org).await?.is_none() {
         bail!("there is no organisation with code '{org}'");
     }
@@ -119,7 +119,7 @@ pub async fn user_add(
 }
 
 pub async fn audit_verify(database: &str) -> anyhow::Result<()> {
-    let store = store::open(database).await?;
+    let store = store::open_existing(database).await?;
     let (count, head) = crate::server::audit::verify_chain(store.as_ref()).await?;
     println!("audit chain intact: {count} events, head {head}");
     Ok(())

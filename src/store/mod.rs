@@ -44,6 +44,20 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
     Ok(Arc::new(SqliteStore::open(path).await?))
 }
 
+/// Opens a database that must already exist: commands that only read or add to a
+/// directory should not quietly create an empty one from a mistyped path.
+pub async fn open_existing(url: &str) -> StoreResult<Arc<dyn Store>> {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or((!url.contains("://")).then_some(url))
+    {
+        if !std::path::Path::new(path).exists() {
+            return Err(StoreError::NotFound(format!("no database at {path}")));
+        }
+    }
+    open(url).await
+}
+
 /// A user account as stored. The password hash and TOTP secret never leave the server.
 #[derive(Clone)]
 pub struct UserAccount {
