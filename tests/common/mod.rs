@@ -90,6 +90,11 @@ impl TestServer {
         }
     }
 
+    /// Stops serving, as a dropped connection or a crashed server would.
+    pub fn stop(&self) {
+        self._running.handle.abort();
+    }
+
     pub fn client(&self) -> Client {
         Client::new(&self.url, false).expect("client")
     }
