@@ -15,7 +15,11 @@ use super::routes;
         routes::auth::logout,
         routes::children::search,
         routes::children::read,
-        routes::demo::accounts
+        routes::demo::accounts,
+        routes::indicators::read,
+        routes::indicators::update,
+        routes::involvements::add,
+        routes::involvements::update
     )
 )]
 struct ApiDoc;

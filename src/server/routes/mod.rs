@@ -1,8 +1,11 @@
 //! The HTTP surface: `/api/v1/...`, `/healthz`, and the request-wide layers.
 
 pub(super) mod auth;
+mod change;
 pub(super) mod children;
 pub(super) mod demo;
+pub(super) mod indicators;
+pub(super) mod involvements;
 
 use std::sync::Arc;
 
@@ -10,7 +13,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use rand::RngCore;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -27,6 +30,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/children", get(children::search))
         .route("/api/v1/children/{id}", get(children::read))
         .route("/api/v1/demo/accounts", get(demo::accounts))
+        .route("/api/v1/involvements/{id}", get(indicators::read).put(involvements::update))
+        .route("/api/v1/involvements/{id}/indicators", put(indicators::update))
+        .route("/api/v1/children/{id}/involvements", post(involvements::add))
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/healthz", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
