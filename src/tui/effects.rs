@@ -91,6 +91,18 @@ impl Executor {
                     .map(Box::new);
                 Msg::RecordDone { request_id, result }
             }
+            Effect::SetIndicators {
+                request_id,
+                involvement,
+                update,
+            } => Msg::IndicatorsSaved {
+                request_id,
+                result: client.set_indicators(involvement, &update).await,
+            },
+            Effect::LoadInvolvement { request_id, id } => Msg::InvolvementLoaded {
+                request_id,
+                result: client.involvement(id).await,
+            },
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);
