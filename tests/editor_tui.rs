@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{tui_logged_in, tui_open, TestServer, GP};
+use common::{tui_logged_in, tui_logged_in_as, tui_open, TestServer, GP};
 use contactpoint::api::{IndicatorUpdate, SearchParams};
 use contactpoint::model::{ReasonCode, Role};
 use contactpoint::tui::ThemeName;
@@ -160,5 +160,51 @@ async fn esc_with_unsaved_changes_asks_before_discarding() {
         tui.screen().contains("> [x] Has information"),
         "still editing: {}",
         tui.screen()
+    );
+}
+
+#[tokio::test]
+async fn the_shield_override_warns_asks_a_reason_and_shows_the_record_once() {
+    let server = TestServer::start().await;
+    let social = server
+        .user("social.worker", Role::SocialCare, common::LEEDS)
+        .await;
+    server
+        .store
+        .set_child_protection_duty(&social.username, true)
+        .await
+        .unwrap();
+    let mut tui = tui_logged_in_as(&server, &social, ThemeName::Mono, true).await;
+    tui_open(&mut tui, "Hidden", "04/04/2014").await;
+    assert!(
+        tui.screen().contains("RESTRICTED RECORD"),
+        "{}",
+        tui.screen()
+    );
+
+    tui.press(KeyCode::Char('o'));
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(
+        screen.contains("WARNING: an override triggers an investigation"),
+        "{screen}"
+    );
+    assert!(screen.contains("lasts for this viewing only"), "{screen}");
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(
+        screen.contains("Cardigan Road"),
+        "the hidden address is shown: {screen}"
+    );
+    assert_eq!(
+        server
+            .store
+            .notifications("383-DIR", true, 10)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the authority's directory team is alerted"
     );
 }

@@ -291,10 +291,19 @@ impl App {
             Action::Submit => {
                 if let Some((reason, reason_text)) = prompt.confirm() {
                     let id = prompt.child_id.clone();
+                    let shield_override = prompt.shield_override;
                     self.reason = None;
                     let request_id = self.next_request_id();
                     self.latest_record_request = Some((request_id, reason));
                     self.search.notice = Some(Notice::info("Opening the record..."));
+                    if shield_override {
+                        return vec![Effect::OverrideShield {
+                            request_id,
+                            id,
+                            reason,
+                            reason_text,
+                        }];
+                    }
                     return vec![Effect::OpenRecord {
                         request_id,
                         id,
@@ -311,6 +320,17 @@ impl App {
     fn on_record_action(&mut self, action: Action) {
         if action == Action::EditIndicators {
             self.open_indicator_editor();
+            return;
+        }
+        if action == Action::OverrideShield {
+            if let Some(view) = self
+                .record
+                .as_ref()
+                .filter(|v| v.record.restricted_notice.is_some())
+            {
+                let name = format!("{} {}", view.record.given_names, view.record.family_name);
+                self.reason = Some(ReasonPrompt::for_override(view.record.id.clone(), name));
+            }
             return;
         }
         if action == Action::Back {

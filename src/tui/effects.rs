@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::api::ShieldOverride;
 use crate::client::Client;
 use crate::tui::msg::{Effect, Msg};
 
@@ -89,6 +90,20 @@ impl Executor {
                     .child(&id, reason, reason_text.as_deref())
                     .await
                     .map(Box::new);
+                Msg::RecordDone { request_id, result }
+            }
+            Effect::OverrideShield {
+                request_id,
+                id,
+                reason,
+                reason_text,
+            } => {
+                let request = ShieldOverride {
+                    reason,
+                    reason_text,
+                    acknowledge_investigation: true,
+                };
+                let result = client.override_shield(&id, &request).await.map(Box::new);
                 Msg::RecordDone { request_id, result }
             }
             Effect::SetIndicators {

@@ -64,6 +64,7 @@ pub enum Action {
     Back,
     EditIndicators,
     Toggle,
+    OverrideShield,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,6 +420,13 @@ pub const BINDINGS: &[Binding] = &[
         A::EditIndicators,
         "Edit your service's indicators",
         Some("indicators"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('o')),
+        A::OverrideShield,
+        "Override the shield (social care, child-protection duty)",
+        None,
     ),
     bind(C::Indicators, key(K::Down), A::Down, "Next indicator", None),
     bind(C::Indicators, key(K::Up), A::Up, "Previous indicator", None),

@@ -65,6 +65,13 @@ pub enum Effect {
         reason_text: Option<String>,
     },
     Logout,
+    /// Opens a shielded record in full under the override right; answers `RecordDone`.
+    OverrideShield {
+        request_id: u64,
+        id: String,
+        reason: ReasonCode,
+        reason_text: Option<String>,
+    },
     SetIndicators {
         request_id: u64,
         involvement: i64,

@@ -314,15 +314,25 @@ pub async fn tui_logged_in(
     theme: contactpoint::tui::ThemeName,
     ascii: bool,
 ) -> contactpoint::tui::Headless<ratatui::backend::TestBackend> {
-    use crossterm::event::KeyCode;
     let user = server.user(username, role, org).await;
+    tui_logged_in_as(server, &user, theme, ascii).await
+}
+
+/// Issue 3: a headless TUI of 80x24 logged in as an existing test user.
+pub async fn tui_logged_in_as(
+    server: &TestServer,
+    user: &TestUser,
+    theme: contactpoint::tui::ThemeName,
+    ascii: bool,
+) -> contactpoint::tui::Headless<ratatui::backend::TestBackend> {
+    use crossterm::event::KeyCode;
     let mut tui = contactpoint::tui::Headless::connect(server.client(), 80, 24, theme, ascii).await;
     tui.settle().await;
-    tui.type_str(username);
+    tui.type_str(&user.username);
     tui.press(KeyCode::Tab);
     tui.type_str(PASSWORD);
     tui.press(KeyCode::Tab);
-    tui.type_str(&server.code(&user));
+    tui.type_str(&server.code(user));
     tui.press(KeyCode::Enter);
     tui.settle().await;
     server.clock.advance(chrono::Duration::seconds(30));
