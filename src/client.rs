@@ -7,8 +7,10 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::api::{
-    ChildRecord, DemoAccounts, ErrorBody, ErrorCode, LoginRequest, LoginResponse, SearchParams,
-    SearchResponse,
+    AddressUpdate, CarerInput, ChildRecord, Created, DeathRecord, DemoAccounts, Duplicates,
+    ErrorBody, ErrorCode, IdentityHistory, IdentityUpdate, IndicatorUpdate, InvolvementUpdate,
+    InvolvementView, LoginRequest, LoginResponse, MergeRequest, MergeResult, NewChild,
+    NewInvolvement, Organisations, SearchParams, SearchResponse, ShieldOverride, ShieldUpdate,
 };
 use crate::model::ReasonCode;
 
@@ -199,6 +201,152 @@ impl Client {
             }) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+}
+
+/// Changing the directory (issue 3): indicators, involvements, records, merges.
+impl Client {
+    pub async fn set_indicators(
+        &self,
+        involvement: i64,
+        update: &IndicatorUpdate,
+    ) -> Result<InvolvementView, ClientError> {
+        let path = format!("/api/v1/involvements/{involvement}/indicators");
+        self.send(self.request(Method::PUT, &path).json(update))
+            .await
+    }
+
+    pub async fn involvement(&self, id: i64) -> Result<InvolvementView, ClientError> {
+        self.send(self.request(Method::GET, &format!("/api/v1/involvements/{id}")))
+            .await
+    }
+
+    pub async fn add_involvement(
+        &self,
+        child: &str,
+        new: &NewInvolvement,
+    ) -> Result<InvolvementView, ClientError> {
+        let path = format!("/api/v1/children/{}/involvements", urlencode(child));
+        self.send(self.request(Method::POST, &path).json(new)).await
+    }
+
+    pub async fn update_involvement(
+        &self,
+        id: i64,
+        update: &InvolvementUpdate,
+    ) -> Result<InvolvementView, ClientError> {
+        let path = format!("/api/v1/involvements/{id}");
+        self.send(self.request(Method::PUT, &path).json(update))
+            .await
+    }
+
+    pub async fn create_child(&self, new: &NewChild) -> Result<Created, ClientError> {
+        self.send(self.request(Method::POST, "/api/v1/children").json(new))
+            .await
+    }
+
+    /// The child's record after a change, as the caller may see it.
+    async fn change<B: serde::Serialize>(
+        &self,
+        method: Method,
+        child: &str,
+        what: &str,
+        body: &B,
+    ) -> Result<ChildRecord, ClientError> {
+        let path = format!("/api/v1/children/{}/{what}", urlencode(child));
+        self.send(self.request(method, &path).json(body)).await
+    }
+
+    pub async fn update_identity(
+        &self,
+        child: &str,
+        update: &IdentityUpdate,
+    ) -> Result<ChildRecord, ClientError> {
+        self.change(Method::PUT, child, "identity", update).await
+    }
+
+    pub async fn identity_history(&self, child: &str) -> Result<IdentityHistory, ClientError> {
+        let path = format!("/api/v1/children/{}/history", urlencode(child));
+        self.send(self.request(Method::GET, &path)).await
+    }
+
+    pub async fn add_carer(
+        &self,
+        child: &str,
+        carer: &CarerInput,
+    ) -> Result<ChildRecord, ClientError> {
+        self.change(Method::POST, child, "carers", carer).await
+    }
+
+    pub async fn update_carer(
+        &self,
+        child: &str,
+        carer: i64,
+        input: &CarerInput,
+    ) -> Result<ChildRecord, ClientError> {
+        self.change(Method::PUT, child, &format!("carers/{carer}"), input)
+            .await
+    }
+
+    pub async fn remove_carer(
+        &self,
+        child: &str,
+        carer: i64,
+        version: i64,
+    ) -> Result<ChildRecord, ClientError> {
+        let path = format!("/api/v1/children/{}/carers/{carer}", urlencode(child));
+        self.send(
+            self.request(Method::DELETE, &path)
+                .query(&[("version", version)]),
+        )
+        .await
+    }
+
+    pub async fn update_address(
+        &self,
+        child: &str,
+        update: &AddressUpdate,
+    ) -> Result<ChildRecord, ClientError> {
+        self.change(Method::PUT, child, "address", update).await
+    }
+
+    pub async fn record_death(
+        &self,
+        child: &str,
+        death: &DeathRecord,
+    ) -> Result<ChildRecord, ClientError> {
+        self.change(Method::PUT, child, "death", death).await
+    }
+
+    pub async fn set_shield(
+        &self,
+        child: &str,
+        update: &ShieldUpdate,
+    ) -> Result<ChildRecord, ClientError> {
+        self.change(Method::PUT, child, "shield", update).await
+    }
+
+    pub async fn override_shield(
+        &self,
+        child: &str,
+        request: &ShieldOverride,
+    ) -> Result<ChildRecord, ClientError> {
+        self.change(Method::POST, child, "override", request).await
+    }
+
+    pub async fn duplicates(&self) -> Result<Duplicates, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/duplicates"))
+            .await
+    }
+
+    pub async fn merge(&self, request: &MergeRequest) -> Result<MergeResult, ClientError> {
+        self.send(self.request(Method::POST, "/api/v1/merges").json(request))
+            .await
+    }
+
+    pub async fn organisations(&self) -> Result<Organisations, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/organisations"))
+            .await
     }
 }
 

@@ -4,6 +4,7 @@ mod auth;
 mod children;
 mod demo;
 mod error;
+mod maintenance;
 
 pub use auth::{LoginRequest, LoginResponse, UserSummary};
 pub use children::{
@@ -12,6 +13,11 @@ pub use children::{
 };
 pub use demo::{DemoAccount, DemoAccounts};
 pub use error::{ErrorBody, ErrorCode};
+pub use maintenance::{
+    AddressUpdate, CarerInput, Created, DeathRecord, DuplicatePair, DuplicateSide, Duplicates,
+    IdentityHistory, IdentityUpdate, IndicatorUpdate, InvolvementUpdate, MergeRequest, MergeResult,
+    NewChild, NewInvolvement, Organisations, ShieldOverride, ShieldUpdate, VersionParam,
+};
 
 /// Search results are capped at this by default; `limit` may raise it up to `MAX_LIMIT`.
 pub const DEFAULT_LIMIT: usize = 20;

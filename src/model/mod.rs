@@ -3,18 +3,21 @@
 mod audit;
 mod child;
 mod ids;
+mod maintenance;
 pub mod names;
 mod notification;
 mod postcode;
 mod reason;
 mod service;
 mod user;
+pub mod validation;
 
 pub use audit::{AuditEvent, ChainedAuditEvent, GENESIS_HASH};
 pub use child::{
     Address, AddressState, Carer, Child, FormerName, Gender, Relationship, ReturnIntent,
 };
 pub use ids::{DirectoryId, IdError, NhsNumber};
+pub use maintenance::{ChangeReason, Identity, IdentityHistoryEntry, ShieldReason};
 pub use notification::{NewNotification, Notification, NotificationKind};
 pub use postcode::{Postcode, PostcodeError};
 pub use reason::ReasonCode;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod duplicates;
 mod error;
 mod openapi;
 pub mod policy;

@@ -15,7 +15,24 @@ use super::routes;
         routes::auth::logout,
         routes::children::search,
         routes::children::read,
-        routes::demo::accounts
+        routes::demo::accounts,
+        routes::indicators::read,
+        routes::indicators::update,
+        routes::involvements::add,
+        routes::involvements::update,
+        routes::records_admin::create,
+        routes::records_admin::identity,
+        routes::records_admin::history,
+        routes::records_admin::add_carer,
+        routes::records_admin::update_carer,
+        routes::records_admin::remove_carer,
+        routes::records_admin::address,
+        routes::records_admin::death,
+        routes::records_admin::shield,
+        routes::records_admin::override_shield,
+        routes::records_admin::organisations,
+        routes::duplicates::list,
+        routes::duplicates::merge
     )
 )]
 struct ApiDoc;

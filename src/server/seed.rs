@@ -69,6 +69,12 @@ pub async fn seed_demo(
                 disabled: false,
             })
             .await?;
+        // Social workers carry a child-protection duty, and with it the shield-override right.
+        if spec.role == crate::model::Role::SocialCare {
+            store
+                .set_child_protection_duty(&spec.username, true)
+                .await?;
+        }
         store
             .add_demo_login(DemoLogin {
                 username: spec.username,

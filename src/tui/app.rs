@@ -1,6 +1,7 @@
 //! Application state and `update`: every change to what the user sees happens
 //! here, in response to a message, and any network work is returned as effects.
 
+pub mod indicators;
 pub mod login;
 pub mod reason;
 pub mod search;
@@ -23,6 +24,7 @@ use crate::tui::msg::{Effect, Msg};
 use crate::tui::screens;
 use crate::tui::theme::{Theme, ThemeName};
 
+use indicators::IndicatorEditor;
 use login::LoginState;
 use reason::ReasonPrompt;
 use search::SearchState;
@@ -89,6 +91,8 @@ pub struct App {
     pub search: SearchState,
     pub reason: Option<ReasonPrompt>,
     pub record: Option<RecordView>,
+    /// The indicator editor, open over the record.
+    pub indicators: Option<IndicatorEditor>,
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
     clock: Clock,
@@ -112,6 +116,7 @@ impl App {
             search: SearchState::new(),
             reason: None,
             record: None,
+            indicators: None,
             help: None,
             clock,
             dirty: true,
@@ -158,6 +163,9 @@ impl App {
         }
         if self.reason.is_some() {
             return Context::Reason;
+        }
+        if self.indicators.is_some() {
+            return Context::Indicators;
         }
         match self.screen {
             Screen::Login if self.login.focus.is_some() => Context::Login,
@@ -215,6 +223,7 @@ impl App {
                 self.on_help_action(action);
                 vec![]
             }
+            Context::Indicators => self.on_indicator_action(action),
         }
     }
 
@@ -282,10 +291,19 @@ impl App {
             Action::Submit => {
                 if let Some((reason, reason_text)) = prompt.confirm() {
                     let id = prompt.child_id.clone();
+                    let shield_override = prompt.shield_override;
                     self.reason = None;
                     let request_id = self.next_request_id();
                     self.latest_record_request = Some((request_id, reason));
                     self.search.notice = Some(Notice::info("Opening the record..."));
+                    if shield_override {
+                        return vec![Effect::OverrideShield {
+                            request_id,
+                            id,
+                            reason,
+                            reason_text,
+                        }];
+                    }
                     return vec![Effect::OpenRecord {
                         request_id,
                         id,
@@ -300,9 +318,25 @@ impl App {
     }
 
     fn on_record_action(&mut self, action: Action) {
+        if action == Action::EditIndicators {
+            self.open_indicator_editor();
+            return;
+        }
+        if action == Action::OverrideShield {
+            if let Some(view) = self
+                .record
+                .as_ref()
+                .filter(|v| v.record.restricted_notice.is_some())
+            {
+                let name = format!("{} {}", view.record.given_names, view.record.family_name);
+                self.reason = Some(ReasonPrompt::for_override(view.record.id.clone(), name));
+            }
+            return;
+        }
         if action == Action::Back {
             // Leaving the record drops it: child data lives in memory only while shown.
             self.record = None;
+            self.indicators = None;
             self.screen = Screen::Search;
             return;
         }
@@ -343,6 +377,7 @@ impl App {
         self.search = SearchState::new();
         self.reason = None;
         self.record = None;
+        self.indicators = None;
         self.latest_record_request = None;
         self.screen = Screen::Login;
         self.login.forget_secrets();
@@ -450,6 +485,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     }
                 }
             }
+            vec![]
+        }
+        Msg::IndicatorsSaved { request_id, result } => {
+            app.dirty = true;
+            app.indicators_saved(request_id, result)
+        }
+        Msg::InvolvementLoaded { request_id, result } => {
+            app.dirty = true;
+            app.involvement_loaded(request_id, result);
             vec![]
         }
     }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::api::ShieldOverride;
 use crate::client::Client;
 use crate::tui::msg::{Effect, Msg};
 
@@ -91,6 +92,32 @@ impl Executor {
                     .map(Box::new);
                 Msg::RecordDone { request_id, result }
             }
+            Effect::OverrideShield {
+                request_id,
+                id,
+                reason,
+                reason_text,
+            } => {
+                let request = ShieldOverride {
+                    reason,
+                    reason_text,
+                    acknowledge_investigation: true,
+                };
+                let result = client.override_shield(&id, &request).await.map(Box::new);
+                Msg::RecordDone { request_id, result }
+            }
+            Effect::SetIndicators {
+                request_id,
+                involvement,
+                update,
+            } => Msg::IndicatorsSaved {
+                request_id,
+                result: client.set_indicators(involvement, &update).await,
+            },
+            Effect::LoadInvolvement { request_id, id } => Msg::InvolvementLoaded {
+                request_id,
+                result: client.involvement(id).await,
+            },
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);

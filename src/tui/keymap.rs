@@ -20,6 +20,8 @@ pub enum Context {
     /// Choosing the reason for opening a record.
     Reason,
     Record,
+    /// The indicator editor over a record.
+    Indicators,
     Help,
 }
 
@@ -33,6 +35,7 @@ impl Context {
             Context::Results => "Search results (not typing)",
             Context::Reason => "Reason for opening a record",
             Context::Record => "Child record",
+            Context::Indicators => "Indicator editor",
             Context::Help => "This help",
         }
     }
@@ -59,6 +62,9 @@ pub enum Action {
     Open,
     Cancel,
     Back,
+    EditIndicators,
+    Toggle,
+    OverrideShield,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +115,7 @@ impl Key {
             KeyCode::End => "End".to_string(),
             KeyCode::F(n) => format!("F{n}"),
             KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
+            KeyCode::Char(' ') => "Space".to_string(),
             KeyCode::Char(c) => c.to_string(),
             other => format!("{other:?}"),
         };
@@ -407,6 +414,43 @@ pub const BINDINGS: &[Binding] = &[
         "Show or hide this help",
         None,
     ),
+    bind(
+        C::Record,
+        key(K::Char('e')),
+        A::EditIndicators,
+        "Edit your service's indicators",
+        Some("indicators"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('o')),
+        A::OverrideShield,
+        "Override the shield (social care, child-protection duty)",
+        None,
+    ),
+    bind(C::Indicators, key(K::Down), A::Down, "Next indicator", None),
+    bind(C::Indicators, key(K::Up), A::Up, "Previous indicator", None),
+    bind(
+        C::Indicators,
+        key(K::Char(' ')),
+        A::Toggle,
+        "Set or clear the selected indicator",
+        Some("toggle"),
+    ),
+    bind(
+        C::Indicators,
+        key(K::Enter),
+        A::Submit,
+        "Save (or confirm)",
+        Some("save"),
+    ),
+    bind(
+        C::Indicators,
+        key(K::Esc),
+        A::Cancel,
+        "Cancel (asks before discarding changes)",
+        Some("cancel"),
+    ),
     bind(C::Help, key(K::Down), A::Down, "Scroll down", None),
     bind(C::Help, key(K::Up), A::Up, "Scroll up", None),
     bind(C::Help, key(K::PageDown), A::PageDown, "Page down", None),
@@ -446,7 +490,7 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// Every context in the order the help overlay lists them.
-pub const HELP_ORDER: [Context; 8] = [
+pub const HELP_ORDER: [Context; 9] = [
     Context::Global,
     Context::Login,
     Context::LoginIdle,
@@ -454,6 +498,7 @@ pub const HELP_ORDER: [Context; 8] = [
     Context::Results,
     Context::Reason,
     Context::Record,
+    Context::Indicators,
     Context::Help,
 ];
 

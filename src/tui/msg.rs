@@ -3,7 +3,10 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
-use crate::api::{ChildRecord, DemoAccount, LoginRequest, SearchHit, SearchParams, UserSummary};
+use crate::api::{
+    ChildRecord, DemoAccount, IndicatorUpdate, InvolvementView, LoginRequest, SearchHit,
+    SearchParams, UserSummary,
+};
 use crate::client::ClientError;
 use crate::model::ReasonCode;
 
@@ -25,6 +28,14 @@ pub enum Msg {
     RecordDone {
         request_id: u64,
         result: Result<Box<ChildRecord>, ClientError>,
+    },
+    IndicatorsSaved {
+        request_id: u64,
+        result: Result<InvolvementView, ClientError>,
+    },
+    InvolvementLoaded {
+        request_id: u64,
+        result: Result<InvolvementView, ClientError>,
     },
 }
 
@@ -54,4 +65,20 @@ pub enum Effect {
         reason_text: Option<String>,
     },
     Logout,
+    /// Opens a shielded record in full under the override right; answers `RecordDone`.
+    OverrideShield {
+        request_id: u64,
+        id: String,
+        reason: ReasonCode,
+        reason_text: Option<String>,
+    },
+    SetIndicators {
+        request_id: u64,
+        involvement: i64,
+        update: IndicatorUpdate,
+    },
+    LoadInvolvement {
+        request_id: u64,
+        id: i64,
+    },
 }

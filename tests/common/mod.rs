@@ -309,3 +309,61 @@ pub fn children() -> Vec<Child> {
     }
     v
 }
+
+/// Issue 3: a headless TUI of 80x24 logged in as a new user, by typing the form.
+pub async fn tui_logged_in(
+    server: &TestServer,
+    username: &str,
+    role: Role,
+    org: &str,
+    theme: contactpoint::tui::ThemeName,
+    ascii: bool,
+) -> contactpoint::tui::Headless<ratatui::backend::TestBackend> {
+    let user = server.user(username, role, org).await;
+    tui_logged_in_as(server, &user, theme, ascii).await
+}
+
+/// Issue 3: a headless TUI of 80x24 logged in as an existing test user.
+pub async fn tui_logged_in_as(
+    server: &TestServer,
+    user: &TestUser,
+    theme: contactpoint::tui::ThemeName,
+    ascii: bool,
+) -> contactpoint::tui::Headless<ratatui::backend::TestBackend> {
+    use crossterm::event::KeyCode;
+    let mut tui = contactpoint::tui::Headless::connect(server.client(), 80, 24, theme, ascii).await;
+    tui.settle().await;
+    tui.type_str(&user.username);
+    tui.press(KeyCode::Tab);
+    tui.type_str(PASSWORD);
+    tui.press(KeyCode::Tab);
+    tui.type_str(&server.code(user));
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    server.clock.advance(chrono::Duration::seconds(30));
+    assert!(tui.screen().contains("Find a child"), "{}", tui.screen());
+    tui
+}
+
+/// Issue 3: searches by surname and date of birth (DD/MM/YYYY) and opens the first
+/// result for the default reason.
+pub async fn tui_open(
+    tui: &mut contactpoint::tui::Headless<ratatui::backend::TestBackend>,
+    surname: &str,
+    dob: &str,
+) {
+    use crossterm::event::KeyCode;
+    tui.type_str(surname);
+    tui.press(KeyCode::Tab);
+    tui.press(KeyCode::Tab);
+    tui.type_str(dob);
+    tui.settle().await;
+    tui.press(KeyCode::Enter);
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    assert!(
+        tui.screen().contains("Services involved"),
+        "{}",
+        tui.screen()
+    );
+}

@@ -1,9 +1,17 @@
 //! Every access rule in one place: what a role, from its organisation, may do and
 //! see. Handlers ask here; they never test roles themselves. One file per area.
 
+mod maintenance;
 mod records;
 
-pub use records::{may_read_record, may_search, record_view, search_hit, visible_in_search};
+pub use maintenance::{
+    duplicate_scope, involvement_edit, may_add_involvement, may_create_child, may_maintain,
+    may_override_shield, may_set_indicators,
+};
+pub use records::{
+    involvement_view, may_read_record, may_search, overridden_view, record_view, search_hit,
+    visible_in_search,
+};
 
 use crate::model::Role;
 

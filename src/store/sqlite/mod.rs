@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod directory;
+mod maintenance;
 mod notifications;
 
 use std::path::Path;
@@ -22,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_directory.sql"),
     include_str!("../migrations/sqlite/0002_accounts_audit.sql"),
     include_str!("../migrations/sqlite/0003_notifications.sql"),
+    include_str!("../migrations/sqlite/0005_maintenance.sql"),
 ];
 
 pub struct SqliteStore {

@@ -2,6 +2,7 @@
 //! the app, never awaits.
 
 pub mod help;
+pub mod indicators;
 pub mod login;
 pub mod reason;
 pub mod record;
@@ -39,6 +40,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         footer(app, frame, chrome.footer);
         if let Some(prompt) = &app.reason {
             reason::draw(app, prompt, frame, area);
+        }
+        if let Some(editor) = &app.indicators {
+            indicators::draw(app, editor, frame, area);
         }
         if let Some(offset) = app.help {
             help::draw(app, offset, frame, area);

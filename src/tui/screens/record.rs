@@ -2,12 +2,13 @@
 
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::api::{CarerView, ChildRecord, InvolvementView};
-use crate::model::{AddressState, Indicators, ReasonCode, ReturnIntent};
+use crate::model::{AddressState, IndicatorMarks, Indicators, ReasonCode, ReturnIntent};
 use crate::tui::app::App;
 use crate::tui::clock::age_on;
 use crate::tui::glyphs::Glyphs;
@@ -243,7 +244,34 @@ fn involvement_lines(
             style,
         ));
     }
+    if let Some(marks) = &involvement.indicator_marks {
+        lines.extend(mark_lines(marks, style));
+    }
     lines
+}
+
+/// Who set (or last cleared) each indicator, and when.
+fn mark_lines(marks: &IndicatorMarks, style: Style) -> Vec<Line<'static>> {
+    let named = [
+        ("Info to share", &marks.has_information),
+        ("Taking action", &marks.taking_action),
+        ("CAF", &marks.caf_completed),
+        ("Lead", &marks.lead_professional),
+    ];
+    named
+        .into_iter()
+        .filter_map(|(label, mark)| {
+            let m = mark.as_ref()?;
+            Some(Line::styled(
+                format!(
+                    "      {label}: {} {}",
+                    m.set_by,
+                    m.set_at.format("%d/%m/%Y %H:%M")
+                ),
+                style,
+            ))
+        })
+        .collect()
 }
 
 /// The four indicators as text, so they read the same in every theme.
