@@ -1,6 +1,8 @@
 //! Persistence behind one async trait, so handlers never know which database runs.
 //! SQLite is the embedded default; PostgreSQL follows the same contract.
 
+mod admin;
+mod review;
 mod sqlite;
 
 use std::collections::HashMap;
@@ -14,6 +16,8 @@ use crate::model::{
     Organisation, Role,
 };
 
+pub use admin::{AccountAdminStore, AccountDetails, Enrolment, NewAccount, UserSession};
+pub use review::{AuditFilter, AuditReviewStore};
 pub use sqlite::SqliteStore;
 
 /// Set to `true` in a database that holds only synthetic demo data.
@@ -126,9 +130,26 @@ pub struct Glance {
 
 /// Everything the server needs from a database. Implemented per backend as the
 /// separate area traits, so each area's queries live in their own file.
-pub trait Store: DirectoryStore + AccountStore + AuditStore + NotificationStore {}
+pub trait Store:
+    DirectoryStore
+    + AccountStore
+    + AuditStore
+    + NotificationStore
+    + AccountAdminStore
+    + AuditReviewStore
+{
+}
 
-impl<T: DirectoryStore + AccountStore + AuditStore + NotificationStore> Store for T {}
+impl<
+        T: DirectoryStore
+            + AccountStore
+            + AuditStore
+            + NotificationStore
+            + AccountAdminStore
+            + AuditReviewStore,
+    > Store for T
+{
+}
 
 /// The children's directory: organisations, records and search candidates.
 #[async_trait]

@@ -1,6 +1,8 @@
 //! Every access rule in one place: what a role, from its organisation, may do and
 //! see. Handlers ask here; they never test roles themselves. One file per area.
 
+pub mod accounts;
+pub mod audit;
 mod records;
 
 pub use records::{may_read_record, may_search, record_view, search_hit, visible_in_search};

@@ -14,7 +14,7 @@ use crate::server::{audit, search as finder, AppState};
 /// Free text given with the `other` reason is kept short: a reason, not a note.
 const MAX_REASON_TEXT: usize = 200;
 
-async fn viewer(state: &AppState, user: &AuthUser) -> Result<Viewer, ApiError> {
+pub(super) async fn viewer(state: &AppState, user: &AuthUser) -> Result<Viewer, ApiError> {
     let org = state.store.organisation(&user.organisation).await?;
     Ok(Viewer {
         role: user.role,

@@ -12,9 +12,9 @@ use crate::model::{
 };
 use crate::store::{Candidate, CandidateQuery, DirectoryStore, Glance, StoreError, StoreResult};
 
-const ORG_COLUMNS: &str = "code, name, kind, phone, email, address, local_authority";
+pub(super) const ORG_COLUMNS: &str = "code, name, kind, phone, email, address, local_authority";
 
-fn org_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Organisation> {
+pub(super) fn org_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Organisation> {
     Ok(Organisation {
         code: r.get(at)?,
         name: r.get(at + 1)?,
