@@ -3,7 +3,10 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
-use crate::api::{ChildRecord, DemoAccount, LoginRequest, SearchHit, SearchParams, UserSummary};
+use crate::api::{
+    ChildRecord, DemoAccount, EnrolFinishRequest, EnrolStartRequest, EnrolStartResponse,
+    LoginRequest, SearchHit, SearchParams, UserSummary,
+};
 use crate::client::ClientError;
 use crate::model::ReasonCode;
 
@@ -26,6 +29,9 @@ pub enum Msg {
         request_id: u64,
         result: Result<Box<ChildRecord>, ClientError>,
     },
+    EnrolStarted(Result<EnrolStartResponse, ClientError>),
+    EnrolDone(Result<UserSummary, ClientError>),
+    UnlockDone(Result<UserSummary, ClientError>),
 }
 
 impl Msg {
@@ -54,4 +60,8 @@ pub enum Effect {
         reason_text: Option<String>,
     },
     Logout,
+    EnrolStart(EnrolStartRequest),
+    EnrolFinish(EnrolFinishRequest),
+    /// A fresh login for the locked user; the old session is ended first.
+    Unlock(LoginRequest),
 }

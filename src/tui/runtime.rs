@@ -65,6 +65,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         Clock::System,
         Rect::new(0, 0, size.width, size.height),
     );
+    app.set_lock_after(opts.lock_after);
     let (tx, rx) = mpsc::unbounded_channel();
     let executor = Executor::new(opts.client, tx);
     let result = event_loop(&mut term, &mut app, &executor, rx).await;
