@@ -148,13 +148,14 @@ impl App {
         self.last_key = Instant::now().checked_sub(idle).unwrap_or(self.last_key);
     }
 
-    fn lock_due(&self) -> Option<Instant> {
+    /// When the idle lock is due, if it is armed; the runtime wakes for it too.
+    pub fn lock_deadline(&self) -> Option<Instant> {
         (self.user.is_some() && self.lock.is_none()).then(|| self.last_key + self.lock_after)
     }
 
     /// Locks if the idle time has passed: the record and results are hidden, not lost.
     fn lock_if_idle(&mut self) {
-        if self.lock_due().is_some_and(|at| Instant::now() >= at) {
+        if self.lock_deadline().is_some_and(|at| Instant::now() >= at) {
             self.lock = Some(LockState::new());
             self.help = None;
             self.dirty = true;
@@ -181,14 +182,10 @@ impl App {
     /// The single wake-up the runtime should schedule: the search debounce, or
     /// the next demo-code step while the login screen shows codes.
     pub fn deadline(&self) -> Option<Instant> {
-        let screen = match self.screen {
+        match self.screen {
             Screen::Login => self.login.refresh_at,
             Screen::Enrol => None,
             Screen::Search | Screen::Record => self.search.debounce_at,
-        };
-        match (screen, self.lock_due()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
         }
     }
 

@@ -93,7 +93,10 @@ async fn event_loop(
         if app.is_dirty() {
             draw(term, app)?;
         }
-        let deadline = app.deadline();
+        let deadline = match (app.deadline(), app.lock_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let sleep = async move {
             match deadline {
                 Some(at) => tokio::time::sleep_until(at.into()).await,
