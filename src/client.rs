@@ -353,3 +353,214 @@ impl Client {
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+// --- Accounts, enrolment, sessions, audit review (issue 5).
+
+use crate::api::{
+    AccountActionResult, AccountList, AuditEvents, AuditQuery, CheckpointList, CreatedAccount,
+    EnrolFinishRequest, EnrolStartRequest, EnrolStartResponse, MisuseReport, NewAccountRequest,
+    PasswordChange, RoleChange, SessionList, SubjectAccess, SuspendRequest,
+};
+use crate::model::{Checkpoint, Organisation, Role};
+
+/// What an administrator can do to an account with one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountAction {
+    Disable,
+    Enable,
+    Unlock,
+    EndSessions,
+}
+
+impl AccountAction {
+    fn path(self) -> &'static str {
+        match self {
+            AccountAction::Disable => "disable",
+            AccountAction::Enable => "enable",
+            AccountAction::Unlock => "unlock",
+            AccountAction::EndSessions => "end-sessions",
+        }
+    }
+}
+
+impl Client {
+    async fn send_text(&self, req: RequestBuilder) -> Result<String, ClientError> {
+        let resp = req.send().await.map_err(|_| ClientError::Unreachable {
+            server: self.base.to_string(),
+        })?;
+        let status = resp.status();
+        let text = resp.text().await.map_err(|_| ClientError::Unreachable {
+            server: self.base.to_string(),
+        })?;
+        if status.is_success() {
+            return Ok(text);
+        }
+        match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => Err(ClientError::Api {
+                code: body.error,
+                message: body.message,
+            }),
+            Err(_) => Err(ClientError::Protocol(format!("unexpected status {status}"))),
+        }
+    }
+
+    fn user_path(username: &str, action: &str) -> String {
+        format!("/api/v1/users/{}/{action}", urlencode(username))
+    }
+
+    pub async fn accounts(&self) -> Result<AccountList, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/users")).await
+    }
+
+    pub async fn create_account(
+        &self,
+        req: &NewAccountRequest,
+    ) -> Result<CreatedAccount, ClientError> {
+        self.send(self.request(Method::POST, "/api/v1/users").json(req))
+            .await
+    }
+
+    pub async fn change_role(
+        &self,
+        username: &str,
+        role: Role,
+    ) -> Result<AccountActionResult, ClientError> {
+        let path = Self::user_path(username, "role");
+        self.send(self.request(Method::PUT, &path).json(&RoleChange { role }))
+            .await
+    }
+
+    pub async fn account_action(
+        &self,
+        username: &str,
+        action: AccountAction,
+    ) -> Result<AccountActionResult, ClientError> {
+        let path = Self::user_path(username, action.path());
+        self.send(self.request(Method::POST, &path)).await
+    }
+
+    pub async fn reset_two_factor(&self, username: &str) -> Result<CreatedAccount, ClientError> {
+        let path = Self::user_path(username, "reset-two-factor");
+        self.send(self.request(Method::POST, &path)).await
+    }
+
+    pub async fn suspend(
+        &self,
+        username: &str,
+        reason: &str,
+    ) -> Result<AccountActionResult, ClientError> {
+        let path = Self::user_path(username, "suspend");
+        let body = SuspendRequest {
+            reason: reason.to_string(),
+        };
+        self.send(self.request(Method::POST, &path).json(&body))
+            .await
+    }
+
+    pub async fn create_organisation(
+        &self,
+        org: &Organisation,
+    ) -> Result<Organisation, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/organisations")
+                .json(org),
+        )
+        .await
+    }
+
+    pub async fn update_organisation(
+        &self,
+        org: &Organisation,
+    ) -> Result<Organisation, ClientError> {
+        let path = format!("/api/v1/organisations/{}", urlencode(&org.code));
+        self.send(self.request(Method::PUT, &path).json(org)).await
+    }
+
+    pub async fn enrol_start(
+        &self,
+        req: &EnrolStartRequest,
+    ) -> Result<EnrolStartResponse, ClientError> {
+        self.send(self.request(Method::POST, "/api/v1/enrol/start").json(req))
+            .await
+    }
+
+    /// Finishes enrolment; on success the client carries the new session's token.
+    pub async fn enrol_finish(
+        &mut self,
+        req: &EnrolFinishRequest,
+    ) -> Result<LoginResponse, ClientError> {
+        let resp: LoginResponse = self
+            .send(self.request(Method::POST, "/api/v1/enrol/finish").json(req))
+            .await?;
+        self.token = Some(resp.token.clone());
+        Ok(resp)
+    }
+
+    pub async fn change_password(&self, req: &PasswordChange) -> Result<(), ClientError> {
+        let _: serde_json::Value = self
+            .send(self.request(Method::POST, "/api/v1/me/password").json(req))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn sessions(&self) -> Result<SessionList, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/sessions"))
+            .await
+    }
+
+    pub async fn end_session(&self, id: &str) -> Result<(), ClientError> {
+        let path = format!("/api/v1/sessions/{}", urlencode(id));
+        let _: serde_json::Value = self.send(self.request(Method::DELETE, &path)).await?;
+        Ok(())
+    }
+
+    pub async fn audit_events(&self, query: &AuditQuery) -> Result<AuditEvents, ClientError> {
+        self.send(
+            self.request(Method::GET, "/api/v1/audit/events")
+                .query(query),
+        )
+        .await
+    }
+
+    /// The matching events as CSV text.
+    pub async fn audit_csv(&self, query: &AuditQuery) -> Result<String, ClientError> {
+        let query = AuditQuery {
+            format: Some("csv".into()),
+            ..query.clone()
+        };
+        self.send_text(
+            self.request(Method::GET, "/api/v1/audit/events")
+                .query(&query),
+        )
+        .await
+    }
+
+    pub async fn checkpoints(&self) -> Result<CheckpointList, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/audit/checkpoints"))
+            .await
+    }
+
+    pub async fn make_checkpoint(&self) -> Result<Checkpoint, ClientError> {
+        self.send(self.request(Method::POST, "/api/v1/audit/checkpoints"))
+            .await
+    }
+
+    pub async fn misuse_report(&self) -> Result<MisuseReport, ClientError> {
+        self.send(self.request(Method::GET, "/api/v1/audit/misuse"))
+            .await
+    }
+
+    pub async fn subject_access(&self, id: &str) -> Result<SubjectAccess, ClientError> {
+        let path = format!("/api/v1/children/{}/subject-access", urlencode(id));
+        self.send(self.request(Method::GET, &path)).await
+    }
+
+    pub async fn subject_access_text(&self, id: &str) -> Result<String, ClientError> {
+        let path = format!("/api/v1/children/{}/subject-access", urlencode(id));
+        self.send_text(
+            self.request(Method::GET, &path)
+                .query(&[("format", "text")]),
+        )
+        .await
+    }
+}

@@ -1,11 +1,22 @@
 //! Wire types of the HTTP API under `/api/v1/`: one place for both server and client.
 
+mod accounts;
+mod audit_review;
 mod auth;
 mod children;
 mod demo;
 mod error;
 mod maintenance;
 
+pub use accounts::{
+    AccountActionResult, AccountList, AccountView, CreatedAccount, EnrolFinishRequest,
+    EnrolStartRequest, EnrolStartResponse, EnrolmentCode, NewAccountRequest, PasswordChange,
+    RoleChange, SessionList, SessionView,
+};
+pub use audit_review::{
+    AccessEntry, AuditEvents, AuditQuery, CheckpointList, MisuseFinding, MisuseReport,
+    MisuseSuspect, SubjectAccess, SuspendRequest,
+};
 pub use auth::{LoginRequest, LoginResponse, UserSummary};
 pub use children::{
     CarerView, ChildRecord, InvolvementView, LocalAuthorityContact, SearchHit, SearchParams,

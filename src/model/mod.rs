@@ -1,6 +1,7 @@
 //! Domain types shared by server and client. No I/O here.
 
 mod audit;
+mod checkpoint;
 mod child;
 mod ids;
 mod maintenance;
@@ -13,6 +14,7 @@ mod user;
 pub mod validation;
 
 pub use audit::{AuditEvent, ChainedAuditEvent, GENESIS_HASH};
+pub use checkpoint::Checkpoint;
 pub use child::{
     Address, AddressState, Carer, Child, FormerName, Gender, Relationship, ReturnIntent,
 };

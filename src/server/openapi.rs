@@ -32,7 +32,28 @@ use super::routes;
         routes::records_admin::override_shield,
         routes::records_admin::organisations,
         routes::duplicates::list,
-        routes::duplicates::merge
+        routes::duplicates::merge,
+        routes::accounts::list,
+        routes::accounts::create,
+        routes::accounts::change_role,
+        routes::accounts::disable,
+        routes::accounts::enable,
+        routes::accounts::unlock,
+        routes::accounts::end_sessions,
+        routes::accounts::reset_two_factor,
+        routes::accounts::suspend,
+        routes::accounts::create_organisation,
+        routes::accounts::update_organisation,
+        routes::enrolment::start,
+        routes::enrolment::finish,
+        routes::enrolment::change_password,
+        routes::enrolment::sessions,
+        routes::enrolment::end_session,
+        routes::audit_review::events,
+        routes::audit_review::checkpoints,
+        routes::audit_review::make_checkpoint,
+        routes::audit_review::misuse_report,
+        routes::audit_review::subject_access
     )
 )]
 struct ApiDoc;

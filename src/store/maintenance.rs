@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{Candidate, StoreResult};
 use crate::model::{
     AddressState, Carer, ChangeReason, Child, ConsentBasis, Identity, IdentityHistoryEntry,
-    IndicatorMark, Indicators, Involvement, Organisation, Practitioner,
+    IndicatorMark, Indicators, Involvement, Practitioner,
 };
 
 /// An involvement with the child it belongs to.
@@ -143,8 +143,6 @@ pub trait MaintenanceStore: Send + Sync + 'static {
     ) -> StoreResult<MergeCounts>;
     /// The surviving ID a merged-away ID now points to.
     async fn redirect(&self, id: &str) -> StoreResult<Option<String>>;
-
-    async fn organisations(&self) -> StoreResult<Vec<Organisation>>;
 
     /// Whether a user holds a child-protection duty (and with it the shield-override right).
     async fn child_protection_duty(&self, username: &str) -> StoreResult<bool>;

@@ -1,7 +1,9 @@
 //! Persistence behind one async trait, so handlers never know which database runs.
 //! SQLite is the embedded default; PostgreSQL follows the same contract.
 
+mod admin;
 mod maintenance;
+mod review;
 mod sqlite;
 
 use std::collections::HashMap;
@@ -15,10 +17,12 @@ use crate::model::{
     Organisation, Role,
 };
 
+pub use admin::{AccountAdminStore, AccountDetails, Enrolment, NewAccount, UserSession};
 pub use maintenance::{
     ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite, InvolvementDetails,
     InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry,
 };
+pub use review::{AuditFilter, AuditReviewStore};
 pub use sqlite::SqliteStore;
 
 /// Set to `true` in a database that holds only synthetic demo data.
@@ -146,12 +150,24 @@ pub struct Glance {
 /// Everything the server needs from a database. Implemented per backend as the
 /// separate area traits, so each area's queries live in their own file.
 pub trait Store:
-    DirectoryStore + AccountStore + AuditStore + NotificationStore + MaintenanceStore
+    DirectoryStore
+    + AccountStore
+    + AuditStore
+    + NotificationStore
+    + MaintenanceStore
+    + AccountAdminStore
+    + AuditReviewStore
 {
 }
 
-impl<T: DirectoryStore + AccountStore + AuditStore + NotificationStore + MaintenanceStore> Store
-    for T
+impl<T> Store for T where
+    T: DirectoryStore
+        + AccountStore
+        + AuditStore
+        + NotificationStore
+        + MaintenanceStore
+        + AccountAdminStore
+        + AuditReviewStore
 {
 }
 
@@ -166,6 +182,8 @@ pub trait DirectoryStore: Send + Sync + 'static {
     // Organisations and children.
     async fn insert_organisations(&self, orgs: Vec<Organisation>) -> StoreResult<()>;
     async fn organisation(&self, code: &str) -> StoreResult<Option<Organisation>>;
+    /// Every organisation, by name.
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>>;
     /// The team that brokers contact for a local authority's shielded and sensitive records.
     async fn directory_team(&self, local_authority: &str) -> StoreResult<Option<Organisation>>;
     /// Inserts a batch in one transaction, assigning carer and involvement ids.

@@ -1,12 +1,14 @@
 //! Application state and `update`: every change to what the user sees happens
 //! here, in response to a message, and any network work is returned as effects.
 
+pub mod enrol;
 pub mod indicators;
+pub mod lock;
 pub mod login;
 pub mod reason;
 pub mod search;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
@@ -24,7 +26,9 @@ use crate::tui::msg::{Effect, Msg};
 use crate::tui::screens;
 use crate::tui::theme::{Theme, ThemeName};
 
+use enrol::EnrolState;
 use indicators::IndicatorEditor;
+use lock::LockState;
 use login::LoginState;
 use reason::ReasonPrompt;
 use search::SearchState;
@@ -32,9 +36,13 @@ use search::SearchState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Login,
+    Enrol,
     Search,
     Record,
 }
+
+/// The longest a screen may stay unattended before it locks.
+pub const DEFAULT_LOCK_AFTER: Duration = Duration::from_secs(30 * 60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -95,6 +103,11 @@ pub struct App {
     pub indicators: Option<IndicatorEditor>,
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
+    pub enrol: EnrolState,
+    /// Set while the screen is locked; everything else is kept, and hidden.
+    pub lock: Option<LockState>,
+    lock_after: Duration,
+    last_key: Instant,
     clock: Clock,
     dirty: bool,
     quit: bool,
@@ -118,11 +131,39 @@ impl App {
             record: None,
             indicators: None,
             help: None,
+            enrol: EnrolState::new(),
+            lock: None,
+            lock_after: DEFAULT_LOCK_AFTER,
+            last_key: Instant::now(),
             clock,
             dirty: true,
             quit: false,
             next_request: 0,
             latest_record_request: None,
+        }
+    }
+
+    /// How long without a key press before the screen locks.
+    pub fn set_lock_after(&mut self, after: Duration) {
+        self.lock_after = after;
+    }
+
+    /// Pretends the last key press was `idle` ago (for tests of the idle lock).
+    pub fn pretend_idle(&mut self, idle: Duration) {
+        self.last_key = Instant::now().checked_sub(idle).unwrap_or(self.last_key);
+    }
+
+    /// When the idle lock is due, if it is armed; the runtime wakes for it too.
+    pub fn lock_deadline(&self) -> Option<Instant> {
+        (self.user.is_some() && self.lock.is_none()).then(|| self.last_key + self.lock_after)
+    }
+
+    /// Locks if the idle time has passed: the record and results are hidden, not lost.
+    fn lock_if_idle(&mut self) {
+        if self.lock_deadline().is_some_and(|at| Instant::now() >= at) {
+            self.lock = Some(LockState::new());
+            self.help = None;
+            self.dirty = true;
         }
     }
 
@@ -148,6 +189,7 @@ impl App {
     pub fn deadline(&self) -> Option<Instant> {
         match self.screen {
             Screen::Login => self.login.refresh_at,
+            Screen::Enrol => None,
             Screen::Search | Screen::Record => self.search.debounce_at,
         }
     }
@@ -161,6 +203,9 @@ impl App {
         if self.help.is_some() {
             return Context::Help;
         }
+        if self.lock.is_some() {
+            return Context::Locked;
+        }
         if self.reason.is_some() {
             return Context::Reason;
         }
@@ -168,6 +213,7 @@ impl App {
             return Context::Indicators;
         }
         match self.screen {
+            Screen::Enrol => Context::Enrol,
             Screen::Login if self.login.focus.is_some() => Context::Login,
             Screen::Login => Context::LoginIdle,
             Screen::Search if self.search.focus.is_some() => Context::Search,
@@ -182,6 +228,9 @@ impl App {
     }
 
     fn on_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        // A key after the lock time locks first: it must not act on a screen left unattended.
+        self.lock_if_idle();
+        self.last_key = Instant::now();
         let context = self.context();
         match keymap::action_for(context, &ev) {
             Some(action) => {
@@ -193,6 +242,8 @@ impl App {
                     Context::Login => self.login.edit(&ev),
                     Context::Search => self.search.edit(&ev, Instant::now()),
                     Context::Reason => self.reason.as_mut().map_or(Edit::Ignored, |r| r.edit(&ev)),
+                    Context::Enrol => self.enrol.edit(&ev),
+                    Context::Locked => self.lock.as_mut().map_or(Edit::Ignored, |l| l.edit(&ev)),
                     _ => Edit::Ignored,
                 };
                 if edit != Edit::Ignored {
@@ -212,7 +263,14 @@ impl App {
         }
         match context {
             Context::Global => vec![],
+            Context::Login | Context::LoginIdle if action == Action::Enrol => {
+                self.enrol = EnrolState::new();
+                self.screen = Screen::Enrol;
+                vec![]
+            }
             Context::Login | Context::LoginIdle => self.on_login_action(action),
+            Context::Enrol => self.on_enrol_action(action),
+            Context::Locked => self.on_lock_action(action),
             Context::Search | Context::Results => self.on_search_action(action),
             Context::Reason => self.on_reason_action(action),
             Context::Record => {
@@ -240,6 +298,35 @@ impl App {
             _ => {}
         }
         vec![]
+    }
+
+    fn on_enrol_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Submit => return self.enrol.submit(),
+            Action::NextField => self.enrol.move_focus(true),
+            Action::PrevField => self.enrol.move_focus(false),
+            Action::Cancel => {
+                // The offered secret is forgotten: starting again offers a new one.
+                self.enrol = EnrolState::new();
+                self.screen = Screen::Login;
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn on_lock_action(&mut self, action: Action) -> Vec<Effect> {
+        let (Some(lock), Some(user)) = (self.lock.as_mut(), self.user.as_ref()) else {
+            return vec![];
+        };
+        match action {
+            Action::Submit => lock.submit(&user.username),
+            Action::NextField | Action::PrevField => {
+                lock.move_focus();
+                vec![]
+            }
+            _ => vec![],
+        }
     }
 
     fn on_search_action(&mut self, action: Action) -> Vec<Effect> {
@@ -374,6 +461,7 @@ impl App {
     /// Back to the login screen with every trace of child data dropped.
     fn end_session(&mut self, notice: Notice) {
         self.user = None;
+        self.lock = None;
         self.search = SearchState::new();
         self.reason = None;
         self.record = None;
@@ -421,6 +509,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::DeadlineReached => {
+            app.lock_if_idle();
             let mut effects = vec![];
             if app.search.debounce_at.is_some() {
                 effects = app.send_search(false);
@@ -443,6 +532,34 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.screen = Screen::Search;
             app.search = SearchState::new();
             app.dirty = true;
+            vec![]
+        }
+        Msg::EnrolStarted(result) => {
+            app.enrol.started(result);
+            app.dirty = true;
+            vec![]
+        }
+        Msg::EnrolDone(Ok(user)) => {
+            app.enrol = EnrolState::new();
+            app.dirty = true;
+            update(app, Msg::LoginDone(Ok(user)))
+        }
+        Msg::EnrolDone(Err(e)) => {
+            app.enrol.failed(&e);
+            app.dirty = true;
+            vec![]
+        }
+        Msg::UnlockDone(result) => {
+            app.dirty = true;
+            match (result, app.lock.as_mut()) {
+                (Ok(user), Some(_)) => {
+                    app.user = Some(user);
+                    app.lock = None;
+                    app.last_key = Instant::now();
+                }
+                (Err(e), Some(lock)) => lock.failed(&e),
+                _ => {}
+            }
             vec![]
         }
         Msg::LoginDone(Err(e)) => {

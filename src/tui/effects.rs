@@ -118,6 +118,25 @@ impl Executor {
                 request_id,
                 result: client.involvement(id).await,
             },
+            Effect::EnrolStart(request) => Msg::EnrolStarted(client.enrol_start(&request).await),
+            Effect::EnrolFinish(request) => {
+                let result = client.enrol_finish(&request).await;
+                if let Ok(response) = &result {
+                    self.set_token(Some(response.token.clone()));
+                }
+                Msg::EnrolDone(result.map(|r| r.user))
+            }
+            Effect::Unlock(request) => {
+                if client.token().is_some() {
+                    let _ = client.logout().await;
+                }
+                self.set_token(None);
+                let result = client.login(&request).await;
+                if let Ok(response) = &result {
+                    self.set_token(Some(response.token.clone()));
+                }
+                Msg::UnlockDone(result.map(|r| r.user))
+            }
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);

@@ -94,6 +94,16 @@ impl<B: Backend> Headless<B> {
         &self.app
     }
 
+    pub fn set_lock_after(&mut self, after: std::time::Duration) {
+        self.app.set_lock_after(after);
+    }
+
+    /// Behaves as if nobody had touched a key for `idle`: the idle lock's deadline fires.
+    pub fn idle_for(&mut self, idle: std::time::Duration) {
+        self.app.pretend_idle(idle);
+        self.apply(Msg::DeadlineReached);
+    }
+
     pub fn terminal(&self) -> &Terminal<B> {
         &self.terminal
     }

@@ -23,6 +23,10 @@ pub enum Context {
     /// The indicator editor over a record.
     Indicators,
     Help,
+    /// Enrolling a second factor with a code from an administrator.
+    Enrol,
+    /// The idle lock.
+    Locked,
 }
 
 impl Context {
@@ -37,6 +41,8 @@ impl Context {
             Context::Record => "Child record",
             Context::Indicators => "Indicator editor",
             Context::Help => "This help",
+            Context::Enrol => "Two-factor enrolment",
+            Context::Locked => "Locked screen",
         }
     }
 }
@@ -65,6 +71,7 @@ pub enum Action {
     EditIndicators,
     Toggle,
     OverrideShield,
+    Enrol,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,6 +223,71 @@ pub const BINDINGS: &[Binding] = &[
         A::StopTyping,
         "Stop typing (then q quits)",
         Some("leave"),
+    ),
+    bind(
+        C::Login,
+        key(K::F(3)),
+        A::Enrol,
+        "Enrol with a code from your administrator",
+        Some("enrol"),
+    ),
+    bind(
+        C::LoginIdle,
+        key(K::F(3)),
+        A::Enrol,
+        "Enrol with a code from your administrator",
+        None,
+    ),
+    bind(
+        C::Enrol,
+        key(K::Enter),
+        A::Submit,
+        "Check the enrolment code, then activate with the app's code",
+        Some("next"),
+    ),
+    bind(
+        C::Enrol,
+        key(K::Tab),
+        A::NextField,
+        "Next field",
+        Some("field"),
+    ),
+    bind(
+        C::Enrol,
+        key(K::BackTab),
+        A::PrevField,
+        "Previous field",
+        None,
+    ),
+    bind(C::Enrol, key(K::Down), A::NextField, "Next field", None),
+    bind(C::Enrol, key(K::Up), A::PrevField, "Previous field", None),
+    bind(
+        C::Enrol,
+        key(K::Esc),
+        A::Cancel,
+        "Back to the login screen",
+        Some("cancel"),
+    ),
+    bind(
+        C::Locked,
+        key(K::Enter),
+        A::Submit,
+        "Unlock with your password and a fresh code",
+        Some("unlock"),
+    ),
+    bind(
+        C::Locked,
+        key(K::Tab),
+        A::NextField,
+        "Next field",
+        Some("field"),
+    ),
+    bind(
+        C::Locked,
+        key(K::BackTab),
+        A::PrevField,
+        "Previous field",
+        None,
     ),
     bind(
         C::LoginIdle,
@@ -490,10 +562,12 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// Every context in the order the help overlay lists them.
-pub const HELP_ORDER: [Context; 9] = [
+pub const HELP_ORDER: [Context; 11] = [
     Context::Global,
     Context::Login,
     Context::LoginIdle,
+    Context::Enrol,
+    Context::Locked,
     Context::Search,
     Context::Results,
     Context::Reason,

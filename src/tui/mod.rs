@@ -26,6 +26,8 @@ pub struct TuiOptions {
     pub client: crate::client::Client,
     pub theme: ThemeName,
     pub ascii: bool,
+    /// Idle time after which the screen locks.
+    pub lock_after: std::time::Duration,
 }
 
 /// Runs the TUI on the real terminal until the user quits. The terminal is

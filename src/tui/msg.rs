@@ -4,8 +4,8 @@
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use crate::api::{
-    ChildRecord, DemoAccount, IndicatorUpdate, InvolvementView, LoginRequest, SearchHit,
-    SearchParams, UserSummary,
+    ChildRecord, DemoAccount, EnrolFinishRequest, EnrolStartRequest, EnrolStartResponse,
+    IndicatorUpdate, InvolvementView, LoginRequest, SearchHit, SearchParams, UserSummary,
 };
 use crate::client::ClientError;
 use crate::model::ReasonCode;
@@ -37,6 +37,9 @@ pub enum Msg {
         request_id: u64,
         result: Result<InvolvementView, ClientError>,
     },
+    EnrolStarted(Result<EnrolStartResponse, ClientError>),
+    EnrolDone(Result<UserSummary, ClientError>),
+    UnlockDone(Result<UserSummary, ClientError>),
 }
 
 impl Msg {
@@ -81,4 +84,8 @@ pub enum Effect {
         request_id: u64,
         id: i64,
     },
+    EnrolStart(EnrolStartRequest),
+    EnrolFinish(EnrolFinishRequest),
+    /// A fresh login for the locked user; the old session is ended first.
+    Unlock(LoginRequest),
 }

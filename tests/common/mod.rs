@@ -12,7 +12,7 @@ use contactpoint::model::{
     NhsNumber, OrgKind, Organisation, Practitioner, Relationship, Role,
 };
 use contactpoint::server::auth::totp;
-use contactpoint::server::{self, AppState, ManualClock, RunningServer, ServerConfig};
+use contactpoint::server::{self, AppState, ManualClock, RunningServer, ServerConfig, ServerKeys};
 use contactpoint::store::{self, Store, UserAccount};
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -21,6 +21,7 @@ pub struct TestServer {
     pub url: String,
     pub store: Arc<dyn Store>,
     pub clock: Arc<ManualClock>,
+    pub keys: Arc<ServerKeys>,
     pub db_path: std::path::PathBuf,
     _dir: tempfile::TempDir,
     _running: RunningServer,
@@ -50,7 +51,8 @@ impl TestServer {
             .await
             .expect("orgs");
         store.insert_children(children()).await.expect("children");
-        let state = AppState::new(store.clone(), clock.clone(), config);
+        let keys = test_keys();
+        let state = AppState::new(store.clone(), clock.clone(), config, keys.clone());
         let running = server::spawn(state, "127.0.0.1:0")
             .await
             .expect("server starts");
@@ -58,6 +60,7 @@ impl TestServer {
             url: running.url(),
             store,
             clock,
+            keys,
             db_path,
             _dir: dir,
             _running: running,
@@ -76,7 +79,13 @@ impl TestServer {
             .expect("seed");
         // The demo login screen computes codes from the real clock, so the server uses it too.
         let clock = Arc::new(ManualClock::new(Utc::now()));
-        let state = AppState::new(store.clone(), clock.clone(), ServerConfig::default());
+        let keys = test_keys();
+        let state = AppState::new(
+            store.clone(),
+            clock.clone(),
+            ServerConfig::default(),
+            keys.clone(),
+        );
         let running = server::spawn(state, "127.0.0.1:0")
             .await
             .expect("server starts");
@@ -84,6 +93,7 @@ impl TestServer {
             url: running.url(),
             store,
             clock,
+            keys,
             db_path,
             _dir: dir,
             _running: running,
@@ -111,7 +121,7 @@ impl TestServer {
                 password_hash: contactpoint::server::auth::PasswordHasher::new(1)
                     .hash(PASSWORD.into())
                     .await,
-                totp_secret: secret.clone(),
+                totp_secret: self.keys.seal(&secret),
                 failed_logins: 0,
                 locked_until: None,
                 disabled: false,
@@ -150,6 +160,11 @@ impl TestServer {
         self.clock.advance(chrono::Duration::seconds(30));
         client
     }
+}
+
+/// A fresh server key per test server.
+pub fn test_keys() -> Arc<ServerKeys> {
+    Arc::new(ServerKeys::from_hex(&ServerKeys::generate_hex()).expect("a generated key"))
 }
 
 pub fn org(code: &str, name: &str, kind: OrgKind, la: &str) -> Organisation {
@@ -366,4 +381,84 @@ pub async fn tui_open(
         "{}",
         tui.screen()
     );
+}
+
+// --- Accounts and enrolment (issue 5).
+
+pub const LEEDS_DIRECTORY: &str = "383-DIR";
+
+impl TestServer {
+    /// A logged-in directory administrator (`admin`).
+    pub async fn admin(&self) -> Client {
+        self.logged_in("dir.admin", Role::Admin, LEEDS_DIRECTORY)
+            .await
+    }
+
+    /// A new account made by `admin` through the API; returns its enrolment code.
+    pub async fn create_account(
+        &self,
+        admin: &Client,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        org: &str,
+    ) -> String {
+        admin
+            .create_account(&contactpoint::api::NewAccountRequest {
+                username: username.into(),
+                display_name: display_name.into(),
+                organisation: org.into(),
+                role,
+                phone: Some("0113 496 0000".into()),
+                child_protection: false,
+            })
+            .await
+            .expect("account created")
+            .enrolment
+            .enrolment_code
+    }
+
+    /// Enrols with `code`, choosing `password`: the client is logged in, and the
+    /// returned user's secret is the one enrolled.
+    pub async fn enrol(
+        &self,
+        username: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<(Client, TestUser), contactpoint::client::ClientError> {
+        use contactpoint::api::{EnrolFinishRequest, EnrolStartRequest};
+        let mut client = self.client();
+        let started = client
+            .enrol_start(&EnrolStartRequest {
+                username: username.into(),
+                enrolment_code: code.into(),
+            })
+            .await?;
+        let user = TestUser {
+            username: username.into(),
+            secret: started.secret,
+        };
+        client
+            .enrol_finish(&EnrolFinishRequest {
+                username: username.into(),
+                enrolment_code: code.into(),
+                password: password.into(),
+                totp: self.code(&user),
+            })
+            .await?;
+        self.clock.advance(chrono::Duration::seconds(30));
+        Ok((client, user))
+    }
+
+    /// Audit events with this action, oldest first.
+    pub async fn audited(&self, action: &str) -> Vec<contactpoint::model::AuditEvent> {
+        self.store
+            .audit_events(0, 100_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.event.action == action)
+            .map(|e| e.event)
+            .collect()
+    }
 }

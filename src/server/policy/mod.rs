@@ -1,6 +1,8 @@
 //! Every access rule in one place: what a role, from its organisation, may do and
 //! see. Handlers ask here; they never test roles themselves. One file per area.
 
+pub mod accounts;
+pub mod audit;
 mod maintenance;
 mod records;
 

@@ -1,10 +1,13 @@
 //! The HTTP surface: `/api/v1/...`, `/healthz`, and the request-wide layers.
 
+pub(super) mod accounts;
+pub(super) mod audit_review;
 pub(super) mod auth;
 mod change;
 pub(super) mod children;
 pub(super) mod demo;
 pub(super) mod duplicates;
+pub(super) mod enrolment;
 pub(super) mod indicators;
 pub(super) mod involvements;
 pub(super) mod records_admin;
@@ -15,7 +18,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use rand::RngCore;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -46,9 +49,33 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/children/{id}/death", put(records_admin::death))
         .route("/api/v1/children/{id}/shield", put(records_admin::shield))
         .route("/api/v1/children/{id}/override", post(records_admin::override_shield))
-        .route("/api/v1/organisations", get(records_admin::organisations))
         .route("/api/v1/duplicates", get(duplicates::list))
         .route("/api/v1/merges", post(duplicates::merge))
+        .route("/api/v1/users", get(accounts::list).post(accounts::create))
+        .route("/api/v1/users/{username}/role", put(accounts::change_role))
+        .route("/api/v1/users/{username}/disable", post(accounts::disable))
+        .route("/api/v1/users/{username}/enable", post(accounts::enable))
+        .route("/api/v1/users/{username}/unlock", post(accounts::unlock))
+        .route("/api/v1/users/{username}/end-sessions", post(accounts::end_sessions))
+        .route("/api/v1/users/{username}/reset-two-factor", post(accounts::reset_two_factor))
+        .route("/api/v1/users/{username}/suspend", post(accounts::suspend))
+        .route(
+            "/api/v1/organisations",
+            get(records_admin::organisations).post(accounts::create_organisation),
+        )
+        .route("/api/v1/organisations/{code}", put(accounts::update_organisation))
+        .route("/api/v1/enrol/start", post(enrolment::start))
+        .route("/api/v1/enrol/finish", post(enrolment::finish))
+        .route("/api/v1/me/password", post(enrolment::change_password))
+        .route("/api/v1/sessions", get(enrolment::sessions))
+        .route("/api/v1/sessions/{id}", delete(enrolment::end_session))
+        .route("/api/v1/audit/events", get(audit_review::events))
+        .route(
+            "/api/v1/audit/checkpoints",
+            get(audit_review::checkpoints).post(audit_review::make_checkpoint),
+        )
+        .route("/api/v1/audit/misuse", get(audit_review::misuse_report))
+        .route("/api/v1/children/{id}/subject-access", get(audit_review::subject_access))
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/healthz", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))

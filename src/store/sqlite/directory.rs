@@ -414,6 +414,17 @@ impl DirectoryStore for SqliteStore {
         .await
     }
 
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        self.with_conn(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations ORDER BY name, code"
+            ))?;
+            let rows = stmt.query_map([], |r| org_from_row(r, 0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
     async fn directory_team(&self, local_authority: &str) -> StoreResult<Option<Organisation>> {
         let la = local_authority.to_string();
         self.with_conn(move |c| {

@@ -9,13 +9,13 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::directory::{
     candidate_from_row, index_surnames, insert_involvement, involvement_from_row, load_child,
-    org_from_row, CANDIDATE_COLUMNS, INVOLVEMENT_SELECT, ORG_COLUMNS,
+    CANDIDATE_COLUMNS, INVOLVEMENT_SELECT,
 };
 use super::{
     date, enum_str, from_json, parse_date, parse_enum, parse_ts, to_json, ts, SqliteStore,
 };
+use crate::model::IndicatorMarks;
 use crate::model::{names, Child, FormerName, Identity, IdentityHistoryEntry, Involvement};
-use crate::model::{IndicatorMarks, Organisation};
 use crate::store::{
     ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite, InvolvementDetails,
     InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry, StoreError, StoreResult,
@@ -514,17 +514,6 @@ impl MaintenanceStore for SqliteStore {
                 |r| r.get(0),
             )
             .optional()?)
-        })
-        .await
-    }
-
-    async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
-        self.with_conn(|c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {ORG_COLUMNS} FROM organisations ORDER BY name"
-            ))?;
-            let rows = stmt.query_map([], |r| org_from_row(r, 0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
     }

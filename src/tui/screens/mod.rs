@@ -1,8 +1,10 @@
 //! `view`: draws the whole frame from the app state. Pure: it reads, never mutates
 //! the app, never awaits.
 
+pub mod enrol;
 pub mod help;
 pub mod indicators;
+pub mod lock;
 pub mod login;
 pub mod reason;
 pub mod record;
@@ -31,14 +33,16 @@ pub fn view(app: &App, frame: &mut Frame) {
     } else {
         let chrome = layout::chrome(area);
         title_bar(app, frame, chrome.title);
-        match app.screen {
-            Screen::Login => login::draw(app, frame, chrome.body, tier),
-            Screen::Search => search::draw(app, frame, chrome.body, tier),
-            Screen::Record => record::draw(app, frame, chrome.body),
+        match (&app.lock, app.screen) {
+            (Some(state), _) => lock::draw(app, state, frame, chrome.body, tier),
+            (None, Screen::Enrol) => enrol::draw(app, frame, chrome.body, tier),
+            (None, Screen::Login) => login::draw(app, frame, chrome.body, tier),
+            (None, Screen::Search) => search::draw(app, frame, chrome.body, tier),
+            (None, Screen::Record) => record::draw(app, frame, chrome.body),
         }
         status_line(app, frame, chrome.status);
         footer(app, frame, chrome.footer);
-        if let Some(prompt) = &app.reason {
+        if let (Some(prompt), None) = (&app.reason, &app.lock) {
             reason::draw(app, prompt, frame, area);
         }
         if let Some(editor) = &app.indicators {
@@ -53,7 +57,9 @@ pub fn view(app: &App, frame: &mut Frame) {
 
 fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
     let screen = match app.screen {
+        _ if app.lock.is_some() => "Locked",
         Screen::Login => "Log in",
+        Screen::Enrol => "Enrol",
         Screen::Search => "Find a child",
         Screen::Record => "Child record",
     };
@@ -74,6 +80,8 @@ fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
 
 fn status_line(app: &App, frame: &mut Frame, area: Rect) {
     let notice = match app.screen {
+        _ if app.lock.is_some() => app.lock.as_ref().and_then(|l| l.notice.as_ref()),
+        Screen::Enrol => app.enrol.notice.as_ref(),
         Screen::Login => app.login.notice.as_ref(),
         Screen::Search | Screen::Record => app.search.notice.as_ref(),
     };

@@ -1,5 +1,6 @@
 -- Record maintenance: identity history, merge redirects, deaths, and the
--- child-protection duty that carries the shield-override right.
+-- child-protection duty that carries the shield-override right (also set by
+-- account administration).
 ALTER TABLE users ADD COLUMN child_protection INTEGER NOT NULL DEFAULT 0;
 
 ALTER TABLE children ADD COLUMN date_of_death TEXT;
