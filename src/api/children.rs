@@ -65,6 +65,9 @@ pub struct SearchHit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched_former_name: Option<String>,
     pub shielded: bool,
+    /// CP-IS flag; absent unless the caller may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection: Option<super::ProtectionFlag>,
 }
 
 /// The local authority responsible for a child, and how to reach it.
@@ -100,6 +103,9 @@ pub struct ChildRecord {
     pub carers: Vec<CarerView>,
     pub involvements: Vec<InvolvementView>,
     pub version: i64,
+    /// CP-IS flag; absent unless the caller may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection: Option<super::ProtectionFlag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -4,6 +4,7 @@ mod auth;
 mod children;
 mod demo;
 mod error;
+mod protection;
 
 pub use auth::{LoginRequest, LoginResponse, UserSummary};
 pub use children::{
@@ -12,6 +13,11 @@ pub use children::{
 };
 pub use demo::{DemoAccount, DemoAccounts};
 pub use error::{ErrorBody, ErrorCode};
+pub use protection::{
+    AttendanceRequest, AuthorityContact, FeedAck, FeedRowAck, InboxEntry, InboxResponse, PlanView,
+    ProtectedSubject, ProtectionDetail, ProtectionFlag, RejectCode, RowStatus, SubjectQuery,
+    SubjectSearchResponse, UnreadCount,
+};
 
 /// Search results are capped at this by default; `limit` may raise it up to `MAX_LIMIT`.
 pub const DEFAULT_LIMIT: usize = 20;

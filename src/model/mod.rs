@@ -6,6 +6,7 @@ mod ids;
 pub mod names;
 mod notification;
 mod postcode;
+mod protection;
 mod reason;
 mod service;
 mod user;
@@ -17,6 +18,10 @@ pub use child::{
 pub use ids::{DirectoryId, IdError, NhsNumber};
 pub use notification::{NewNotification, Notification, NotificationKind};
 pub use postcode::{Postcode, PostcodeError};
+pub use protection::{
+    CareSetting, FlagAccess, FlagAccessKind, LegalStatus, PlanType, ProtectionPlan,
+    VisibilityWindow,
+};
 pub use reason::ReasonCode;
 pub use service::{
     ConsentBasis, IndicatorMark, IndicatorMarks, Indicators, Involvement, OrgKind, Organisation,

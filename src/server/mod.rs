@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 mod error;
+pub mod feed;
 mod openapi;
 pub mod policy;
 mod routes;
@@ -32,6 +33,8 @@ pub struct ServerConfig {
     pub session_lifetime: Duration,
     /// How many argon2 hashes may run at once: fewer than the cores, so searches keep a core.
     pub hashing_concurrency: usize,
+    /// How long protection flags show after a plan ends or an unborn plan's due date.
+    pub protection_window: crate::model::VisibilityWindow,
 }
 
 impl Default for ServerConfig {
@@ -45,6 +48,7 @@ impl Default for ServerConfig {
             session_idle: Duration::minutes(30),
             session_lifetime: Duration::hours(12),
             hashing_concurrency: (cores / 2).max(1),
+            protection_window: Default::default(),
         }
     }
 }

@@ -15,7 +15,14 @@ use super::routes;
         routes::auth::logout,
         routes::children::search,
         routes::children::read,
-        routes::demo::accounts
+        routes::demo::accounts,
+        routes::protection::attend,
+        routes::protection::silent_view,
+        routes::protection::subjects,
+        routes::protection::inbox,
+        routes::protection::unread,
+        routes::protection::mark_read,
+        routes::feeds::upload
     )
 )]
 struct ApiDoc;

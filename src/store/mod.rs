@@ -1,6 +1,7 @@
 //! Persistence behind one async trait, so handlers never know which database runs.
 //! SQLite is the embedded default; PostgreSQL follows the same contract.
 
+mod protection;
 mod sqlite;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use crate::model::{
     Organisation, Role,
 };
 
+pub use protection::{ChildIdentity, FeedApplied, FeedProgress, PlanChange, ProtectionStore};
 pub use sqlite::SqliteStore;
 
 /// Set to `true` in a database that holds only synthetic demo data.
@@ -126,9 +128,15 @@ pub struct Glance {
 
 /// Everything the server needs from a database. Implemented per backend as the
 /// separate area traits, so each area's queries live in their own file.
-pub trait Store: DirectoryStore + AccountStore + AuditStore + NotificationStore {}
+pub trait Store:
+    DirectoryStore + AccountStore + AuditStore + NotificationStore + ProtectionStore
+{
+}
 
-impl<T: DirectoryStore + AccountStore + AuditStore + NotificationStore> Store for T {}
+impl<T: DirectoryStore + AccountStore + AuditStore + NotificationStore + ProtectionStore> Store
+    for T
+{
+}
 
 /// The children's directory: organisations, records and search candidates.
 #[async_trait]

@@ -129,6 +129,7 @@ fn hit(id: &str, family: &str, given: &str) -> SearchHit {
         gp_practice: Some("Oak Lane Surgery".into()),
         matched_former_name: None,
         shielded: false,
+        protection: None,
     }
 }
 
@@ -255,6 +256,7 @@ pub(super) fn record() -> ChildRecord {
         }],
         involvements: vec![school, visiting, camhs],
         version: 3,
+        protection: None,
     }
 }
 

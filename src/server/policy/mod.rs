@@ -1,8 +1,13 @@
 //! Every access rule in one place: what a role, from its organisation, may do and
 //! see. Handlers ask here; they never test roles themselves. One file per area.
 
+mod protection;
 mod records;
 
+pub use protection::{
+    may_find_unborn_subjects, may_read_inbox, may_record_attendance, may_see_viewers,
+    may_upload_feed, may_view_silently, protection_flag, sees_flags,
+};
 pub use records::{may_read_record, may_search, record_view, search_hit, visible_in_search};
 
 use crate::model::Role;

@@ -54,6 +54,7 @@ pub fn search_hit(
         score,
         matched_former_name,
         shielded: c.shielded,
+        protection: None,
     }
 }
 
@@ -103,6 +104,7 @@ pub fn record_view(
                 .collect(),
             involvements: Vec::new(),
             version: child.version,
+            protection: None,
         };
     }
     let child_la = child.local_authority.clone();
@@ -135,6 +137,7 @@ pub fn record_view(
             .map(|i| involvement_view(viewer, &child_la, i, broker))
             .collect(),
         version: child.version,
+        protection: None,
     }
 }
 

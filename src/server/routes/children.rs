@@ -14,7 +14,7 @@ use crate::server::{audit, search as finder, AppState};
 /// Free text given with the `other` reason is kept short: a reason, not a note.
 const MAX_REASON_TEXT: usize = 200;
 
-async fn viewer(state: &AppState, user: &AuthUser) -> Result<Viewer, ApiError> {
+pub(super) async fn viewer(state: &AppState, user: &AuthUser) -> Result<Viewer, ApiError> {
     let org = state.store.organisation(&user.organisation).await?;
     Ok(Viewer {
         role: user.role,
@@ -35,7 +35,10 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     let viewer = viewer(&state, &user).await?;
     let today = state.clock.now().date_naive();
-    let result = finder::search(state.store.as_ref(), &viewer, &params, today).await;
+    let mut result = finder::search(state.store.as_ref(), &viewer, &params, today).await;
+    if let Ok(hits) = &mut result {
+        super::protection::annotate_hits(&state, &viewer, hits).await?;
+    }
     let outcome = match &result {
         Ok(_) => "success".to_string(),
         Err(e) => serde_json::to_value(e.code)
@@ -152,10 +155,9 @@ pub async fn read(
             local_authority: child.local_authority.clone(),
         }),
     };
-    Ok(Json(policy::record_view(
-        &viewer,
-        child,
-        local_authority.as_ref(),
-        &broker,
-    )))
+    let nhs_number = child.nhs_number.clone();
+    let mut record = policy::record_view(&viewer, child, local_authority.as_ref(), &broker);
+    super::protection::annotate_record(&state, &user, &viewer, &mut record, nhs_number.as_ref())
+        .await?;
+    Ok(Json(record))
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod directory;
 mod notifications;
+mod protection;
 
 use std::path::Path;
 
@@ -22,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_directory.sql"),
     include_str!("../migrations/sqlite/0002_accounts_audit.sql"),
     include_str!("../migrations/sqlite/0003_notifications.sql"),
+    include_str!("../migrations/sqlite/0004_protection.sql"),
 ];
 
 pub struct SqliteStore {
