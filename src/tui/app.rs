@@ -1,6 +1,7 @@
 //! Application state and `update`: every change to what the user sees happens
 //! here, in response to a message, and any network work is returned as effects.
 
+pub mod inbox;
 pub mod login;
 pub mod reason;
 pub mod search;
@@ -11,9 +12,9 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use crate::api::{ChildRecord, ErrorCode, UserSummary};
+use crate::api::{ChildRecord, ErrorCode, ProtectionDetail, UserSummary};
 use crate::client::ClientError;
-use crate::model::ReasonCode;
+use crate::model::{ReasonCode, Role};
 use crate::tui::clock::Clock;
 use crate::tui::glyphs::Glyphs;
 use crate::tui::input::Edit;
@@ -23,6 +24,7 @@ use crate::tui::msg::{Effect, Msg};
 use crate::tui::screens;
 use crate::tui::theme::{Theme, ThemeName};
 
+use inbox::InboxState;
 use login::LoginState;
 use reason::ReasonPrompt;
 use search::SearchState;
@@ -32,6 +34,7 @@ pub enum Screen {
     Login,
     Search,
     Record,
+    Inbox,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +78,8 @@ pub struct RecordView {
     pub record: Box<ChildRecord>,
     pub reason: ReasonCode,
     pub scroll: usize,
+    /// The opened flag: attendances and who viewed, once asked for.
+    pub protection: Option<Box<ProtectionDetail>>,
 }
 
 #[derive(Debug)]
@@ -89,6 +94,7 @@ pub struct App {
     pub search: SearchState,
     pub reason: Option<ReasonPrompt>,
     pub record: Option<RecordView>,
+    pub inbox: InboxState,
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
     clock: Clock,
@@ -112,6 +118,7 @@ impl App {
             search: SearchState::new(),
             reason: None,
             record: None,
+            inbox: InboxState::default(),
             help: None,
             clock,
             dirty: true,
@@ -141,10 +148,18 @@ impl App {
     /// The single wake-up the runtime should schedule: the search debounce, or
     /// the next demo-code step while the login screen shows codes.
     pub fn deadline(&self) -> Option<Instant> {
-        match self.screen {
+        let own = match self.screen {
             Screen::Login => self.login.refresh_at,
-            Screen::Search | Screen::Record => self.search.debounce_at,
-        }
+            Screen::Search | Screen::Record | Screen::Inbox => self.search.debounce_at,
+        };
+        own.into_iter().chain(self.inbox.poll_at).min()
+    }
+
+    /// Only social care has an inbox; the server decides, this just hides the screen.
+    fn has_inbox(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == Role::SocialCare)
     }
 
     /// True while a typed search waits for its debounce.
@@ -165,6 +180,7 @@ impl App {
             Screen::Search if self.search.focus.is_some() => Context::Search,
             Screen::Search => Context::Results,
             Screen::Record => Context::Record,
+            Screen::Inbox => Context::Inbox,
         }
     }
 
@@ -207,10 +223,8 @@ impl App {
             Context::Login | Context::LoginIdle => self.on_login_action(action),
             Context::Search | Context::Results => self.on_search_action(action),
             Context::Reason => self.on_reason_action(action),
-            Context::Record => {
-                self.on_record_action(action);
-                vec![]
-            }
+            Context::Record => self.on_record_action(action),
+            Context::Inbox => self.on_inbox_action(action),
             Context::Help => {
                 self.on_help_action(action);
                 vec![]
@@ -235,6 +249,7 @@ impl App {
 
     fn on_search_action(&mut self, action: Action) -> Vec<Effect> {
         let page = isize::try_from(layout::result_rows(self.size)).unwrap_or(1);
+        let has_inbox = self.has_inbox();
         let search = &mut self.search;
         match action {
             Action::NextField => search.move_focus(true),
@@ -248,6 +263,12 @@ impl App {
             Action::First => search.selected = 0,
             Action::Last => search.select_last(),
             Action::Retry => return self.send_search(true),
+            Action::OpenInbox if has_inbox => {
+                self.screen = Screen::Inbox;
+                return vec![Effect::LoadInbox {
+                    unread_only: self.inbox.unread_only,
+                }];
+            }
             Action::Open => {
                 if let Some(hit) = search.selected_hit() {
                     let name = format!("{} {}", hit.given_names, hit.family_name);
@@ -299,18 +320,33 @@ impl App {
         vec![]
     }
 
-    fn on_record_action(&mut self, action: Action) {
+    fn on_record_action(&mut self, action: Action) -> Vec<Effect> {
         if action == Action::Back {
             // Leaving the record drops it: child data lives in memory only while shown.
             self.record = None;
             self.screen = Screen::Search;
-            return;
+            return vec![];
         }
         let Some(view) = self.record.as_mut() else {
-            return;
+            return vec![];
         };
+        if matches!(action, Action::RecordAttendance | Action::ViewFlag) {
+            if view.record.protection.is_none() {
+                self.search.notice = Some(Notice::info(
+                    "No child protection flag shows for this child.",
+                ));
+                return vec![];
+            }
+            let subject = view.record.id.clone();
+            self.search.notice = Some(Notice::info("Opening the flag..."));
+            return vec![if action == Action::RecordAttendance {
+                Effect::RecordAttendance { subject }
+            } else {
+                Effect::ViewFlag { subject }
+            }];
+        }
         let rows = layout::record_rows(self.size);
-        let total = screens::record::lines(
+        let mut total = screens::record::lines(
             &view.record,
             view.reason,
             &self.theme,
@@ -318,8 +354,43 @@ impl App {
             self.today,
         )
         .len();
+        if let Some(detail) = &view.protection {
+            total += screens::protection::detail_lines(detail, &self.theme, &self.glyphs).len();
+        }
         let max = total.saturating_sub(rows);
         view.scroll = scroll(view.scroll, action, rows, max);
+        vec![]
+    }
+
+    fn on_inbox_action(&mut self, action: Action) -> Vec<Effect> {
+        let inbox = &mut self.inbox;
+        match action {
+            Action::Up => inbox.select(-1),
+            Action::Down => inbox.select(1),
+            Action::Back => self.screen = Screen::Search,
+            Action::ToggleUnread => {
+                inbox.unread_only = !inbox.unread_only;
+                inbox.selected = 0;
+                return vec![Effect::LoadInbox {
+                    unread_only: inbox.unread_only,
+                }];
+            }
+            Action::Retry => {
+                return vec![Effect::LoadInbox {
+                    unread_only: inbox.unread_only,
+                }]
+            }
+            Action::MarkRead => {
+                if let Some(entry) = inbox.selected_entry().filter(|e| e.read_at.is_none()) {
+                    return vec![Effect::MarkRead {
+                        id: entry.id,
+                        unread_only: inbox.unread_only,
+                    }];
+                }
+            }
+            _ => {}
+        }
+        vec![]
     }
 
     fn on_help_action(&mut self, action: Action) {
@@ -343,6 +414,7 @@ impl App {
         self.search = SearchState::new();
         self.reason = None;
         self.record = None;
+        self.inbox.reset();
         self.latest_record_request = None;
         self.screen = Screen::Login;
         self.login.forget_secrets();
@@ -393,6 +465,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.screen == Screen::Login && app.login.refresh_codes(app.clock.now(), false) {
                 app.dirty = true;
             }
+            let now = Instant::now();
+            if app.inbox.poll_due(now) {
+                app.inbox.schedule_poll(now);
+                effects.push(if app.screen == Screen::Inbox {
+                    Effect::LoadInbox {
+                        unread_only: app.inbox.unread_only,
+                    }
+                } else {
+                    Effect::LoadUnreadCount
+                });
+            }
             effects
         }
         Msg::DemoAccountsLoaded(result) => {
@@ -408,6 +491,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.screen = Screen::Search;
             app.search = SearchState::new();
             app.dirty = true;
+            if app.has_inbox() {
+                app.inbox.schedule_poll(Instant::now());
+                return vec![Effect::LoadUnreadCount];
+            }
             vec![]
         }
         Msg::LoginDone(Err(e)) => {
@@ -441,6 +528,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         record,
                         reason,
                         scroll: 0,
+                        protection: None,
                     });
                     app.screen = Screen::Record;
                 }
@@ -449,6 +537,46 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         app.search.notice = Some(Notice::error(e.to_string()));
                     }
                 }
+            }
+            vec![]
+        }
+        Msg::ProtectionDone { subject, result } => {
+            let Some(view) = app.record.as_mut().filter(|v| v.record.id == subject) else {
+                return vec![];
+            };
+            app.dirty = true;
+            match result {
+                Ok(detail) => {
+                    app.search.notice = None;
+                    view.protection = Some(detail);
+                }
+                Err(e) => {
+                    if !app.session_expired(&e) {
+                        app.search.notice = Some(Notice::error(e.to_string()));
+                    }
+                }
+            }
+            vec![]
+        }
+        Msg::UnreadCountDone(result) => {
+            if let Err(e) = &result {
+                app.session_expired(e);
+            }
+            if let (Ok(count), Some(_)) = (result, app.user.as_ref()) {
+                app.dirty |= app.inbox.unread != Some(count);
+                app.inbox.unread = Some(count);
+            }
+            vec![]
+        }
+        Msg::InboxDone(result) => {
+            if let Err(e) = &result {
+                if app.session_expired(e) {
+                    return vec![];
+                }
+            }
+            if app.user.is_some() {
+                app.inbox.loaded(result);
+                app.dirty = true;
             }
             vec![]
         }

@@ -20,6 +20,8 @@ pub enum Context {
     /// Choosing the reason for opening a record.
     Reason,
     Record,
+    /// The social care inbox of access notifications.
+    Inbox,
     Help,
 }
 
@@ -33,6 +35,7 @@ impl Context {
             Context::Results => "Search results (not typing)",
             Context::Reason => "Reason for opening a record",
             Context::Record => "Child record",
+            Context::Inbox => "Inbox (social care)",
             Context::Help => "This help",
         }
     }
@@ -59,6 +62,11 @@ pub enum Action {
     Open,
     Cancel,
     Back,
+    OpenInbox,
+    RecordAttendance,
+    ViewFlag,
+    MarkRead,
+    ToggleUnread,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -407,6 +415,59 @@ pub const BINDINGS: &[Binding] = &[
         "Show or hide this help",
         None,
     ),
+    bind(
+        C::Results,
+        key(K::Char('i')),
+        A::OpenInbox,
+        "Inbox of access notifications (social care)",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('a')),
+        A::RecordAttendance,
+        "Record attendance; notifies the authority",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('v')),
+        A::ViewFlag,
+        "Attendances, who viewed (silent view)",
+        None,
+    ),
+    bind(C::Inbox, key(K::Down), A::Down, "Next notification", None),
+    bind(C::Inbox, key(K::Up), A::Up, "Previous notification", None),
+    bind(
+        C::Inbox,
+        key(K::Enter),
+        A::MarkRead,
+        "Mark the notification read",
+        Some("mark read"),
+    ),
+    bind(
+        C::Inbox,
+        key(K::Char('u')),
+        A::ToggleUnread,
+        "Show only unread, or all",
+        Some("unread"),
+    ),
+    bind(C::Inbox, key(K::F(5)), A::Retry, "Refresh now", None),
+    bind(
+        C::Inbox,
+        key(K::Esc),
+        A::Back,
+        "Back to the search",
+        Some("back"),
+    ),
+    bind(C::Inbox, key(K::Char('q')), A::Quit, "Quit", Some("quit")),
+    bind(
+        C::Inbox,
+        key(K::Char('?')),
+        A::ToggleHelp,
+        "Show or hide this help",
+        None,
+    ),
     bind(C::Help, key(K::Down), A::Down, "Scroll down", None),
     bind(C::Help, key(K::Up), A::Up, "Scroll up", None),
     bind(C::Help, key(K::PageDown), A::PageDown, "Page down", None),
@@ -446,7 +507,7 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// Every context in the order the help overlay lists them.
-pub const HELP_ORDER: [Context; 8] = [
+pub const HELP_ORDER: [Context; 9] = [
     Context::Global,
     Context::Login,
     Context::LoginIdle,
@@ -454,6 +515,7 @@ pub const HELP_ORDER: [Context; 8] = [
     Context::Results,
     Context::Reason,
     Context::Record,
+    Context::Inbox,
     Context::Help,
 ];
 

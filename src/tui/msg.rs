@@ -3,7 +3,10 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
-use crate::api::{ChildRecord, DemoAccount, LoginRequest, SearchHit, SearchParams, UserSummary};
+use crate::api::{
+    ChildRecord, DemoAccount, InboxEntry, LoginRequest, ProtectionDetail, SearchHit, SearchParams,
+    UserSummary,
+};
 use crate::client::ClientError;
 use crate::model::ReasonCode;
 
@@ -26,6 +29,13 @@ pub enum Msg {
         request_id: u64,
         result: Result<Box<ChildRecord>, ClientError>,
     },
+    /// An opened flag (attendance or silent view) for the subject with this ID.
+    ProtectionDone {
+        subject: String,
+        result: Result<Box<ProtectionDetail>, ClientError>,
+    },
+    UnreadCountDone(Result<u64, ClientError>),
+    InboxDone(Result<(Vec<InboxEntry>, u64), ClientError>),
 }
 
 impl Msg {
@@ -52,6 +62,20 @@ pub enum Effect {
         id: String,
         reason: ReasonCode,
         reason_text: Option<String>,
+    },
+    RecordAttendance {
+        subject: String,
+    },
+    ViewFlag {
+        subject: String,
+    },
+    LoadUnreadCount,
+    LoadInbox {
+        unread_only: bool,
+    },
+    MarkRead {
+        id: i64,
+        unread_only: bool,
     },
     Logout,
 }

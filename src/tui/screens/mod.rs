@@ -2,7 +2,9 @@
 //! the app, never awaits.
 
 pub mod help;
+pub mod inbox;
 pub mod login;
+pub mod protection;
 pub mod reason;
 pub mod record;
 pub mod search;
@@ -34,6 +36,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             Screen::Login => login::draw(app, frame, chrome.body, tier),
             Screen::Search => search::draw(app, frame, chrome.body, tier),
             Screen::Record => record::draw(app, frame, chrome.body),
+            Screen::Inbox => inbox::draw(app, frame, chrome.body, tier),
         }
         status_line(app, frame, chrome.status);
         footer(app, frame, chrome.footer);
@@ -52,6 +55,7 @@ fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Login => "Log in",
         Screen::Search => "Find a child",
         Screen::Record => "Child record",
+        Screen::Inbox => "Inbox",
     };
     let mut spans = vec![
         Span::styled(" contactpoint", app.theme.title),
@@ -72,6 +76,7 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
     let notice = match app.screen {
         Screen::Login => app.login.notice.as_ref(),
         Screen::Search | Screen::Record => app.search.notice.as_ref(),
+        Screen::Inbox => app.inbox.notice.as_ref(),
     };
     let line = match notice {
         Some(notice) => notice_line(notice, &app.theme),
@@ -81,6 +86,15 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         None => Line::default(),
     };
     frame.render_widget(Paragraph::new(line), area);
+    if let Some(unread) = app.inbox.unread {
+        let style = if unread > 0 {
+            app.theme.important
+        } else {
+            app.theme.muted
+        };
+        let count = Line::styled(format!("Inbox: {unread} unread (i) "), style);
+        frame.render_widget(Paragraph::new(count).right_aligned(), area);
+    }
 }
 
 fn notice_line<'a>(notice: &'a Notice, theme: &Theme) -> Line<'a> {

@@ -22,6 +22,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         &app.glyphs,
         app.today,
     );
+    let mut lines = lines;
+    if let Some(detail) = &view.protection {
+        lines.extend(super::protection::detail_lines(
+            detail,
+            &app.theme,
+            &app.glyphs,
+        ));
+    }
     let scroll = u16::try_from(view.scroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
@@ -47,6 +55,13 @@ pub fn lines(
         ),
         theme.title,
     )];
+    if let Some(flag) = &record.protection {
+        out.extend(super::protection::banner(flag, theme, glyphs));
+        out.push(Line::styled(
+            "    a: record this attendance (the authority is told); v: view silently (if allowed)",
+            theme.muted,
+        ));
+    }
     if let Some(notice) = &record.restricted_notice {
         out.push(Line::styled(
             format!(" RESTRICTED RECORD: {notice}"),
