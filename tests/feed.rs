@@ -436,3 +436,16 @@ async fn killing_an_import_midway_leaves_the_old_plans_whole() {
         "old plans ended"
     );
 }
+
+#[tokio::test]
+async fn the_example_files_import_cleanly_and_say_the_same() {
+    let server = TestServer::start().await;
+    let admin = la_admin(&server, "la.admin").await;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let csv = std::fs::read_to_string(format!("{root}/assets/feeds/example.csv")).unwrap();
+    let jsonl = std::fs::read_to_string(format!("{root}/assets/feeds/example.jsonl")).unwrap();
+    let first = admin.upload_feed(csv).await.unwrap();
+    assert_eq!((first.accepted, first.rejected), (5, 0), "{first:?}");
+    let second = admin.upload_feed(jsonl).await.unwrap();
+    assert_eq!((second.unchanged, second.rejected), (5, 0), "{second:?}");
+}

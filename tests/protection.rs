@@ -184,6 +184,16 @@ async fn an_unborn_plan_shows_until_28_days_after_the_due_date_and_only_at_unsch
         "{children}"
     );
 
+    // Her attendance is recorded against her NHS number and tells Leeds.
+    let detail = ed
+        .record_attendance(MOTHER_NHS, Some(CareSetting::Maternity))
+        .await
+        .unwrap();
+    assert_eq!(detail.attendances[0].setting, Some(CareSetting::Maternity));
+    let sent = server.store.notifications(LEEDS, false, 10).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].notification.child_id.as_deref(), Some(MOTHER_NHS));
+
     server.clock.advance(Duration::days(1));
     let ed = server
         .logged_in("ed.due29", Role::UnscheduledCare, "RR8-ED")
@@ -406,4 +416,88 @@ async fn the_inbox_is_newest_first_marks_who_read_and_filters_unread() {
     assert!(events
         .iter()
         .any(|e| e.event.action == "notification_read" && e.event.username == "social.worker"));
+}
+
+#[tokio::test]
+async fn the_demo_directory_has_plans_and_the_ed_account_sees_a_banner() {
+    let server = TestServer::start_demo(3_000).await;
+    let db = rusqlite::Connection::open(&server.db_path).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let on_plans = count("SELECT count(*) FROM protection_plans WHERE plan_type != 'unborn'");
+    assert!(
+        (5..=30).contains(&on_plans),
+        "about 0.5% of 3,000: {on_plans}"
+    );
+    assert!(count("SELECT count(*) FROM protection_plans WHERE plan_type = 'lac'") > 0);
+    assert!(count("SELECT count(*) FROM protection_plans WHERE end_date IS NOT NULL") > 0);
+    let (family, dob): (String, String) = db
+        .query_row(
+            "SELECT c.family_name, c.date_of_birth FROM protection_plans p
+             JOIN children c ON c.nhs_number = p.nhs_number
+             WHERE p.end_date IS NULL AND c.shielded = 0 LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+
+    let accounts = server
+        .client()
+        .demo_accounts()
+        .await
+        .unwrap()
+        .unwrap()
+        .accounts;
+    let ed = accounts.iter().find(|a| a.username == "ed.nurse").unwrap();
+    let mut client = server.client();
+    let code = contactpoint::server::auth::totp::code_at(
+        &ed.totp_secret,
+        server.clock.now().timestamp() as u64,
+    )
+    .unwrap();
+    client
+        .login(&contactpoint::api::LoginRequest {
+            username: ed.username.clone(),
+            password: ed.password.clone(),
+            totp: code,
+        })
+        .await
+        .unwrap();
+    let hits = raw(
+        &server,
+        &client,
+        &format!("/api/v1/children?surname={family}&dob={dob}"),
+    )
+    .await;
+    assert!(
+        hits["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["protection"]["plans"][0]["banner"]
+                .as_str()
+                .is_some_and(|b| ["CHILD PROTECTION PLAN", "LOOKED AFTER"].contains(&b))),
+        "{hits}"
+    );
+}
+
+#[tokio::test]
+async fn the_api_description_lists_the_protection_routes() {
+    let server = TestServer::start().await;
+    let doc: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", server.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/protection/{subject}/attendances",
+        "/api/v1/protection/{subject}",
+        "/api/v1/protection/subjects",
+        "/api/v1/inbox",
+        "/api/v1/inbox/unread",
+        "/api/v1/inbox/{id}/read",
+        "/api/v1/feeds",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
 }

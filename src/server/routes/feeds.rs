@@ -26,22 +26,27 @@ pub async fn upload(
 ) -> Result<Json<FeedAck>, ApiError> {
     let viewer = viewer(&state, &user).await?;
     let authority = policy::may_upload_feed(&viewer)?.to_string();
-    let result = match std::str::from_utf8(&body) {
-        Ok(text) => match feed::parse(text) {
-            Ok(rows) => {
-                let today = state.clock.now().date_naive();
-                feed::import(
-                    state.store.as_ref(),
-                    &authority,
-                    rows,
-                    today,
-                    Box::new(|_, _| {}),
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        },
+    let bytes = body.len();
+    // Parsing a whole authority's file is CPU work: keep it off the async workers.
+    let parsed = tokio::task::spawn_blocking(move || match String::from_utf8(body.into()) {
+        Ok(text) => feed::parse(&text),
         Err(_) => Err(FeedError::Unparseable("the file is not UTF-8 text".into())),
+    })
+    .await
+    .map_err(|_| ApiError::bad_request("The feed could not be read."))?;
+    let result = match parsed {
+        Ok(rows) => {
+            let today = state.clock.now().date_naive();
+            feed::import(
+                state.store.as_ref(),
+                &authority,
+                rows,
+                today,
+                Box::new(|_, _| {}),
+            )
+            .await
+        }
+        Err(e) => Err(e),
     };
     let mut event = audit::user_event(
         &state,
@@ -56,7 +61,7 @@ pub async fn upload(
     if let Ok(ack) = &result {
         event.details = serde_json::json!({
             "authority": authority,
-            "bytes": body.len(),
+            "bytes": bytes,
             "accepted": ack.accepted,
             "updated": ack.updated,
             "unchanged": ack.unchanged,

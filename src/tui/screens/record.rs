@@ -58,7 +58,7 @@ pub fn lines(
     if let Some(flag) = &record.protection {
         out.extend(super::protection::banner(flag, theme, glyphs));
         out.push(Line::styled(
-            "    a: record this attendance (the authority is told); v: view silently (if allowed)",
+            "    a: record an attendance (tells the authority)  v: attendances and viewers",
             theme.muted,
         ));
     }
