@@ -188,4 +188,25 @@ async fn the_inbox_count_updates_when_a_notification_arrives_and_marking_read_cl
     let read = tui.screen();
     assert!(read.contains("read by social.worker"), "{read}");
     assert!(read.contains("Inbox: 0 unread"), "{read}");
+
+    // With the inbox open, a new attendance appears in the list itself.
+    server.clock.advance(chrono::Duration::minutes(1));
+    ed.record_attendance(&id, Some(contactpoint::model::CareSetting::WalkInCentre))
+        .await
+        .unwrap();
+    for _ in 0..40 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        tui.settle().await;
+        screen = tui.screen();
+        if screen.contains("Walk-in centre") {
+            break;
+        }
+    }
+    assert!(screen.contains("Walk-in centre"), "{screen}");
+    assert!(screen.contains("Inbox: 1 unread"), "{screen}");
+    let newest = screen.find("Walk-in centre").unwrap();
+    assert!(
+        newest < screen.find("Emergency department").unwrap(),
+        "newest first:\n{screen}"
+    );
 }

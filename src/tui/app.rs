@@ -468,13 +468,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let now = Instant::now();
             if app.inbox.poll_due(now) {
                 app.inbox.schedule_poll(now);
-                effects.push(if app.screen == Screen::Inbox {
-                    Effect::LoadInbox {
-                        unread_only: app.inbox.unread_only,
-                    }
-                } else {
-                    Effect::LoadUnreadCount
-                });
+                effects.push(Effect::LoadUnreadCount);
             }
             effects
         }
@@ -562,9 +556,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if let Err(e) = &result {
                 app.session_expired(e);
             }
-            if let (Ok(count), Some(_)) = (result, app.user.as_ref()) {
-                app.dirty |= app.inbox.unread != Some(count);
-                app.inbox.unread = Some(count);
+            let Ok(count) = result else { return vec![] };
+            if app.user.is_none() || app.inbox.unread == Some(count) {
+                return vec![];
+            }
+            app.dirty = true;
+            app.inbox.unread = Some(count);
+            // An open inbox reloads only when something changed: each listing is audited.
+            if app.screen == Screen::Inbox {
+                return vec![Effect::LoadInbox {
+                    unread_only: app.inbox.unread_only,
+                }];
             }
             vec![]
         }
