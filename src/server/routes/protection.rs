@@ -33,7 +33,7 @@ async fn flags_for(
     state: &AppState,
     viewer: &Viewer,
     nhs_numbers: Vec<String>,
-) -> Result<HashMap<String, (ProtectionFlag, Vec<ProtectionPlan>)>, ApiError> {
+) -> Result<HashMap<String, ProtectionFlag>, ApiError> {
     let plans = state.store.plans_for(nhs_numbers).await?;
     let mut names = HashMap::new();
     let mut by_subject: HashMap<String, Vec<ProtectionPlan>> = HashMap::new();
@@ -54,7 +54,7 @@ async fn flags_for(
         .into_iter()
         .filter_map(|(nhs, plans)| {
             let flag = policy::protection_flag(viewer, &plans, &names, window, today)?;
-            Some((nhs, (flag, plans)))
+            Some((nhs, flag))
         })
         .collect())
 }
@@ -75,7 +75,7 @@ pub(super) async fn annotate_hits(
     let mut flags = flags_for(state, viewer, nhs.values().cloned().collect()).await?;
     for hit in hits {
         if let Some(n) = nhs.get(&hit.id) {
-            hit.protection = flags.remove(n).map(|(flag, _)| flag);
+            hit.protection = flags.remove(n);
         }
     }
     Ok(())
@@ -92,7 +92,7 @@ pub(super) async fn annotate_record(
     let Some(nhs) = nhs_number.filter(|_| policy::sees_flags(viewer)) else {
         return Ok(());
     };
-    let Some((flag, _)) = flags_for(state, viewer, vec![nhs.as_str().to_string()])
+    let Some(flag) = flags_for(state, viewer, vec![nhs.as_str().to_string()])
         .await?
         .remove(nhs.as_str())
     else {
@@ -201,7 +201,7 @@ async fn visible_flag(
     state: &AppState,
     viewer: &Viewer,
     subject: &Subject,
-) -> Result<(ProtectionFlag, Vec<ProtectionPlan>), ApiError> {
+) -> Result<ProtectionFlag, ApiError> {
     flags_for(state, viewer, vec![subject.nhs_number.clone()])
         .await?
         .remove(&subject.nhs_number)
@@ -273,7 +273,7 @@ pub async fn attend(
     let viewer = viewer(&state, &user).await?;
     policy::may_record_attendance(&viewer)?;
     let subject = subject(&state, &subject_text).await?;
-    let (flag, _) = visible_flag(&state, &viewer, &subject).await?;
+    let flag = visible_flag(&state, &viewer, &subject).await?;
     let org_kind = state
         .store
         .organisation(&user.organisation)
@@ -337,7 +337,7 @@ pub async fn silent_view(
     let viewer = viewer(&state, &user).await?;
     policy::may_view_silently(&viewer)?;
     let subject = subject(&state, &subject_text).await?;
-    let (flag, _) = visible_flag(&state, &viewer, &subject).await?;
+    let flag = visible_flag(&state, &viewer, &subject).await?;
     let access = flag_access(&state, &user, FlagAccessKind::SilentView, None).await?;
     state
         .store
@@ -400,7 +400,7 @@ pub async fn subjects(
     let mut results: Vec<ProtectedSubject> = identities
         .into_values()
         .filter_map(|p| {
-            let (flag, _) = flags.remove(p.nhs_number.as_str())?;
+            let flag = flags.remove(p.nhs_number.as_str())?;
             Some(ProtectedSubject {
                 nhs_number: p.nhs_number.as_str().to_string(),
                 family_name: p.family_name,
