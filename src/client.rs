@@ -7,12 +7,13 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::api::{
-    AddressUpdate, CarerInput, ChildRecord, Created, DeathRecord, DemoAccounts, Duplicates,
-    ErrorBody, ErrorCode, IdentityHistory, IdentityUpdate, IndicatorUpdate, InvolvementUpdate,
-    InvolvementView, LoginRequest, LoginResponse, MergeRequest, MergeResult, NewChild,
-    NewInvolvement, Organisations, SearchParams, SearchResponse, ShieldOverride, ShieldUpdate,
+    AddressUpdate, AttendanceRequest, CarerInput, ChildRecord, Created, DeathRecord, DemoAccounts,
+    Duplicates, ErrorBody, ErrorCode, FeedAck, IdentityHistory, IdentityUpdate, InboxResponse,
+    IndicatorUpdate, InvolvementUpdate, InvolvementView, LoginRequest, LoginResponse, MergeRequest,
+    MergeResult, NewChild, NewInvolvement, Organisations, ProtectionDetail, SearchParams,
+    SearchResponse, ShieldOverride, ShieldUpdate, SubjectQuery, SubjectSearchResponse, UnreadCount,
 };
-use crate::model::ReasonCode;
+use crate::model::{CareSetting, ReasonCode};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
@@ -560,6 +561,67 @@ impl Client {
         self.send_text(
             self.request(Method::GET, &path)
                 .query(&[("format", "text")]),
+        )
+        .await
+    }
+}
+
+// --- CP-IS: flags, attendances, the inbox and the feed.
+impl Client {
+    /// Opens a flag at booking-in: records the attendance and notifies the authority.
+    pub async fn record_attendance(
+        &self,
+        subject: &str,
+        setting: Option<CareSetting>,
+    ) -> Result<ProtectionDetail, ClientError> {
+        let path = format!("/api/v1/protection/{}/attendances", urlencode(subject));
+        let body = AttendanceRequest { setting };
+        self.send(self.request(Method::POST, &path).json(&body))
+            .await
+    }
+
+    /// Views a flag without notifying (silent view); still audited.
+    pub async fn protection(&self, subject: &str) -> Result<ProtectionDetail, ClientError> {
+        let path = format!("/api/v1/protection/{}", urlencode(subject));
+        self.send(self.request(Method::GET, &path)).await
+    }
+
+    pub async fn unborn_plan_subjects(
+        &self,
+        query: &SubjectQuery,
+    ) -> Result<SubjectSearchResponse, ClientError> {
+        self.send(
+            self.request(Method::GET, "/api/v1/protection/subjects")
+                .query(query),
+        )
+        .await
+    }
+
+    pub async fn inbox(&self, unread_only: bool) -> Result<InboxResponse, ClientError> {
+        let query = [("unread", unread_only)];
+        self.send(self.request(Method::GET, "/api/v1/inbox").query(&query))
+            .await
+    }
+
+    pub async fn unread_count(&self) -> Result<u64, ClientError> {
+        let count: UnreadCount = self
+            .send(self.request(Method::GET, "/api/v1/inbox/unread"))
+            .await?;
+        Ok(count.unread)
+    }
+
+    pub async fn mark_read(&self, id: i64) -> Result<u64, ClientError> {
+        let path = format!("/api/v1/inbox/{id}/read");
+        let count: UnreadCount = self.send(self.request(Method::POST, &path)).await?;
+        Ok(count.unread)
+    }
+
+    /// Uploads a feed file's text (CSV with a header row, or JSON lines).
+    pub async fn upload_feed(&self, text: String) -> Result<FeedAck, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/v1/feeds")
+                .header(reqwest::header::CONTENT_TYPE, "text/csv")
+                .body(text),
         )
         .await
     }

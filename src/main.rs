@@ -60,6 +60,15 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import a local authority's feed of plans (CSV with a header row, or JSON lines).
+    Import {
+        file: PathBuf,
+        /// The authority uploading; by default the one the first row names.
+        #[arg(long)]
+        authority: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Demo data: accounts and samples (demo databases only).
     #[command(subcommand)]
     Demo(DemoCommand),
@@ -234,6 +243,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Audit(AuditCommand::Checkpoints { db })) => {
             commands::audit::checkpoints(&database(db)?).await
         }
+        Some(Command::Import {
+            file,
+            authority,
+            db,
+        }) => commands::import(&database(db)?, &file, authority).await,
         Some(Command::Demo(DemoCommand::Accounts { db })) => {
             commands::demo_accounts(&database(db)?).await
         }

@@ -68,6 +68,9 @@ pub struct SearchHit {
     /// The merged-away ID that was searched for, when this record replaced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirected_from: Option<String>,
+    /// CP-IS flag; absent unless the caller may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection: Option<super::ProtectionFlag>,
 }
 
 /// The local authority responsible for a child, and how to reach it.
@@ -108,6 +111,9 @@ pub struct ChildRecord {
     pub redirected_from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_death: Option<NaiveDate>,
+    /// CP-IS flag; absent unless the caller may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection: Option<super::ProtectionFlag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ mod children;
 mod demo;
 mod error;
 mod maintenance;
+mod protection;
 
 pub use accounts::{
     AccountActionResult, AccountList, AccountView, CreatedAccount, EnrolFinishRequest,
@@ -28,6 +29,11 @@ pub use maintenance::{
     AddressUpdate, CarerInput, Created, DeathRecord, DuplicatePair, DuplicateSide, Duplicates,
     IdentityHistory, IdentityUpdate, IndicatorUpdate, InvolvementUpdate, MergeRequest, MergeResult,
     NewChild, NewInvolvement, Organisations, ShieldOverride, ShieldUpdate, VersionParam,
+};
+pub use protection::{
+    AttendanceRequest, AuthorityContact, FeedAck, FeedRowAck, InboxEntry, InboxResponse, PlanView,
+    ProtectedSubject, ProtectionDetail, ProtectionFlag, RejectCode, RowStatus, SubjectQuery,
+    SubjectSearchResponse, UnreadCount,
 };
 
 /// Search results are capped at this by default; `limit` may raise it up to `MAX_LIMIT`.

@@ -119,6 +119,85 @@ pub async fn user_add(
     Ok(())
 }
 
+/// Imports a feed file: progress on stderr, the acknowledgement (one JSON object a
+/// row, then the totals) on stdout. Exits non-zero if the file cannot be read.
+pub async fn import(
+    database: &str,
+    file: &std::path::Path,
+    authority: Option<String>,
+) -> anyhow::Result<()> {
+    use crate::server::feed;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "the feed cannot be read, so nothing was changed: the file is not UTF-8 text"
+        )
+    })?;
+    let rows = feed::parse(&text)?;
+    let authority = match authority.or_else(|| feed::authority_of(&rows)) {
+        Some(a) => a,
+        None => bail!("no row names a local_authority: pass --authority CODE"),
+    };
+    let store = store::open_existing(database).await?;
+    if store.organisation(&authority).await?.is_none() {
+        bail!("there is no organisation with code '{authority}': nothing was changed");
+    }
+    eprintln!("Importing {} rows for authority {authority}", rows.len());
+    let tty = std::io::stderr().is_terminal();
+    let progress = Box::new(move |done: usize, total: usize| {
+        if tty {
+            eprint!("\rWriting plans: {done} of {total}");
+            if done >= total {
+                eprintln!();
+            }
+        } else {
+            eprintln!("Writing plans: {done} of {total}");
+        }
+        let _ = std::io::stderr().flush();
+    });
+    let today = chrono::Utc::now().date_naive();
+    let ack = feed::import(store.as_ref(), &authority, rows, today, progress).await?;
+    // No session here: the audit names the command line and the operating-system user.
+    let event = crate::model::AuditEvent {
+        at: chrono::Utc::now(),
+        username: format!("command-line:{}", std::env::var("USER").unwrap_or_default()),
+        role: None,
+        organisation: Some(authority.clone()),
+        action: "feed_upload".into(),
+        subjects: vec![],
+        reason: None,
+        outcome: "success".into(),
+        client_addr: None,
+        request_id: None,
+        details: serde_json::json!({
+            "authority": authority,
+            "accepted": ack.accepted,
+            "updated": ack.updated,
+            "unchanged": ack.unchanged,
+            "rejected": ack.rejected,
+            "ended": ack.ended,
+        }),
+    };
+    store.append_audit(event).await?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for row in &ack.rows {
+        writeln!(out, "{}", serde_json::to_string(row)?)?;
+    }
+    out.flush()?;
+    drop(out);
+    eprintln!(
+        "Done: {} accepted, {} updated, {} unchanged, {} rejected; {} plans ended; {} of {} valid rows matched a child",
+        ack.accepted,
+        ack.updated,
+        ack.unchanged,
+        ack.rejected,
+        ack.ended,
+        ack.matched,
+        ack.accepted + ack.updated + ack.unchanged
+    );
+    Ok(())
+}
+
 pub async fn demo_accounts(database: &str) -> anyhow::Result<()> {
     let store = open_demo(database).await?;
     let keys = keys::server_keys(store.as_ref(), database, None, true).await?;

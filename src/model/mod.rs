@@ -8,6 +8,7 @@ mod maintenance;
 pub mod names;
 mod notification;
 mod postcode;
+mod protection;
 mod reason;
 mod service;
 mod user;
@@ -22,6 +23,10 @@ pub use ids::{DirectoryId, IdError, NhsNumber};
 pub use maintenance::{ChangeReason, Identity, IdentityHistoryEntry, ShieldReason};
 pub use notification::{NewNotification, Notification, NotificationKind};
 pub use postcode::{Postcode, PostcodeError};
+pub use protection::{
+    CareSetting, FlagAccess, FlagAccessKind, LegalStatus, PlanType, ProtectionPlan,
+    VisibilityWindow,
+};
 pub use reason::ReasonCode;
 pub use service::{
     ConsentBasis, IndicatorMark, IndicatorMarks, Indicators, Involvement, OrgKind, Organisation,

@@ -7,6 +7,7 @@ pub mod checkpoint;
 pub mod clock;
 pub mod duplicates;
 mod error;
+pub mod feed;
 pub mod keys;
 pub mod misuse;
 mod openapi;
@@ -41,6 +42,8 @@ pub struct ServerConfig {
     pub checkpoint_every: Duration,
     /// How long an enrolment code stays usable.
     pub enrolment_valid_for: Duration,
+    /// How long protection flags show after a plan ends or an unborn plan's due date.
+    pub protection_window: crate::model::VisibilityWindow,
 }
 
 impl Default for ServerConfig {
@@ -56,6 +59,7 @@ impl Default for ServerConfig {
             hashing_concurrency: (cores / 2).max(1),
             checkpoint_every: Duration::minutes(10),
             enrolment_valid_for: Duration::days(7),
+            protection_window: Default::default(),
         }
     }
 }

@@ -53,7 +53,14 @@ use super::routes;
         routes::audit_review::checkpoints,
         routes::audit_review::make_checkpoint,
         routes::audit_review::misuse_report,
-        routes::audit_review::subject_access
+        routes::audit_review::subject_access,
+        routes::protection::attend,
+        routes::protection::silent_view,
+        routes::protection::subjects,
+        routes::protection::inbox,
+        routes::protection::unread,
+        routes::protection::mark_read,
+        routes::feeds::upload
     )
 )]
 struct ApiDoc;

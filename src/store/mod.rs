@@ -3,6 +3,7 @@
 
 mod admin;
 mod maintenance;
+mod protection;
 mod review;
 mod sqlite;
 
@@ -22,6 +23,7 @@ pub use maintenance::{
     ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite, InvolvementDetails,
     InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry,
 };
+pub use protection::{ChildIdentity, FeedApplied, FeedProgress, PlanChange, ProtectionStore};
 pub use review::{AuditFilter, AuditReviewStore};
 pub use sqlite::SqliteStore;
 
@@ -157,6 +159,7 @@ pub trait Store:
     + MaintenanceStore
     + AccountAdminStore
     + AuditReviewStore
+    + ProtectionStore
 {
 }
 
@@ -168,6 +171,7 @@ impl<T> Store for T where
         + MaintenanceStore
         + AccountAdminStore
         + AuditReviewStore
+        + ProtectionStore
 {
 }
 

@@ -2,6 +2,7 @@
 //! here, in response to a message, and any network work is returned as effects.
 
 pub mod enrol;
+pub mod inbox;
 pub mod indicators;
 pub mod lock;
 pub mod login;
@@ -14,9 +15,9 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use crate::api::{ChildRecord, ErrorCode, UserSummary};
+use crate::api::{ChildRecord, ErrorCode, ProtectionDetail, UserSummary};
 use crate::client::ClientError;
-use crate::model::ReasonCode;
+use crate::model::{ReasonCode, Role};
 use crate::tui::clock::Clock;
 use crate::tui::glyphs::Glyphs;
 use crate::tui::input::Edit;
@@ -27,6 +28,7 @@ use crate::tui::screens;
 use crate::tui::theme::{Theme, ThemeName};
 
 use enrol::EnrolState;
+use inbox::InboxState;
 use indicators::IndicatorEditor;
 use lock::LockState;
 use login::LoginState;
@@ -39,6 +41,7 @@ pub enum Screen {
     Enrol,
     Search,
     Record,
+    Inbox,
 }
 
 /// The longest a screen may stay unattended before it locks.
@@ -85,6 +88,8 @@ pub struct RecordView {
     pub record: Box<ChildRecord>,
     pub reason: ReasonCode,
     pub scroll: usize,
+    /// The opened flag: attendances and who viewed, once asked for.
+    pub protection: Option<Box<ProtectionDetail>>,
 }
 
 #[derive(Debug)]
@@ -101,6 +106,7 @@ pub struct App {
     pub record: Option<RecordView>,
     /// The indicator editor, open over the record.
     pub indicators: Option<IndicatorEditor>,
+    pub inbox: InboxState,
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
     pub enrol: EnrolState,
@@ -130,6 +136,7 @@ impl App {
             reason: None,
             record: None,
             indicators: None,
+            inbox: InboxState::default(),
             help: None,
             enrol: EnrolState::new(),
             lock: None,
@@ -187,11 +194,19 @@ impl App {
     /// The single wake-up the runtime should schedule: the search debounce, or
     /// the next demo-code step while the login screen shows codes.
     pub fn deadline(&self) -> Option<Instant> {
-        match self.screen {
+        let own = match self.screen {
             Screen::Login => self.login.refresh_at,
             Screen::Enrol => None,
-            Screen::Search | Screen::Record => self.search.debounce_at,
-        }
+            Screen::Search | Screen::Record | Screen::Inbox => self.search.debounce_at,
+        };
+        own.into_iter().chain(self.inbox.poll_at).min()
+    }
+
+    /// Only social care has an inbox; the server decides, this just hides the screen.
+    fn has_inbox(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == Role::SocialCare)
     }
 
     /// True while a typed search waits for its debounce.
@@ -219,6 +234,7 @@ impl App {
             Screen::Search if self.search.focus.is_some() => Context::Search,
             Screen::Search => Context::Results,
             Screen::Record => Context::Record,
+            Screen::Inbox => Context::Inbox,
         }
     }
 
@@ -273,10 +289,8 @@ impl App {
             Context::Locked => self.on_lock_action(action),
             Context::Search | Context::Results => self.on_search_action(action),
             Context::Reason => self.on_reason_action(action),
-            Context::Record => {
-                self.on_record_action(action);
-                vec![]
-            }
+            Context::Record => self.on_record_action(action),
+            Context::Inbox => self.on_inbox_action(action),
             Context::Help => {
                 self.on_help_action(action);
                 vec![]
@@ -331,6 +345,7 @@ impl App {
 
     fn on_search_action(&mut self, action: Action) -> Vec<Effect> {
         let page = isize::try_from(layout::result_rows(self.size)).unwrap_or(1);
+        let has_inbox = self.has_inbox();
         let search = &mut self.search;
         match action {
             Action::NextField => search.move_focus(true),
@@ -344,6 +359,12 @@ impl App {
             Action::First => search.selected = 0,
             Action::Last => search.select_last(),
             Action::Retry => return self.send_search(true),
+            Action::OpenInbox if has_inbox => {
+                self.screen = Screen::Inbox;
+                return vec![Effect::LoadInbox {
+                    unread_only: self.inbox.unread_only,
+                }];
+            }
             Action::Open => {
                 if let Some(hit) = search.selected_hit() {
                     let name = format!("{} {}", hit.given_names, hit.family_name);
@@ -404,10 +425,10 @@ impl App {
         vec![]
     }
 
-    fn on_record_action(&mut self, action: Action) {
+    fn on_record_action(&mut self, action: Action) -> Vec<Effect> {
         if action == Action::EditIndicators {
             self.open_indicator_editor();
-            return;
+            return vec![];
         }
         if action == Action::OverrideShield {
             if let Some(view) = self
@@ -418,20 +439,35 @@ impl App {
                 let name = format!("{} {}", view.record.given_names, view.record.family_name);
                 self.reason = Some(ReasonPrompt::for_override(view.record.id.clone(), name));
             }
-            return;
+            return vec![];
         }
         if action == Action::Back {
             // Leaving the record drops it: child data lives in memory only while shown.
             self.record = None;
             self.indicators = None;
             self.screen = Screen::Search;
-            return;
+            return vec![];
         }
         let Some(view) = self.record.as_mut() else {
-            return;
+            return vec![];
         };
+        if matches!(action, Action::RecordAttendance | Action::ViewFlag) {
+            if view.record.protection.is_none() {
+                self.search.notice = Some(Notice::info(
+                    "No child protection flag shows for this child.",
+                ));
+                return vec![];
+            }
+            let subject = view.record.id.clone();
+            self.search.notice = Some(Notice::info("Opening the flag..."));
+            return vec![if action == Action::RecordAttendance {
+                Effect::RecordAttendance { subject }
+            } else {
+                Effect::ViewFlag { subject }
+            }];
+        }
         let rows = layout::record_rows(self.size);
-        let total = screens::record::lines(
+        let mut total = screens::record::lines(
             &view.record,
             view.reason,
             &self.theme,
@@ -439,8 +475,43 @@ impl App {
             self.today,
         )
         .len();
+        if let Some(detail) = &view.protection {
+            total += screens::protection::detail_lines(detail, &self.theme, &self.glyphs).len();
+        }
         let max = total.saturating_sub(rows);
         view.scroll = scroll(view.scroll, action, rows, max);
+        vec![]
+    }
+
+    fn on_inbox_action(&mut self, action: Action) -> Vec<Effect> {
+        let inbox = &mut self.inbox;
+        match action {
+            Action::Up => inbox.select(-1),
+            Action::Down => inbox.select(1),
+            Action::Back => self.screen = Screen::Search,
+            Action::ToggleUnread => {
+                inbox.unread_only = !inbox.unread_only;
+                inbox.selected = 0;
+                return vec![Effect::LoadInbox {
+                    unread_only: inbox.unread_only,
+                }];
+            }
+            Action::Retry => {
+                return vec![Effect::LoadInbox {
+                    unread_only: inbox.unread_only,
+                }]
+            }
+            Action::MarkRead => {
+                if let Some(entry) = inbox.selected_entry().filter(|e| e.read_at.is_none()) {
+                    return vec![Effect::MarkRead {
+                        id: entry.id,
+                        unread_only: inbox.unread_only,
+                    }];
+                }
+            }
+            _ => {}
+        }
+        vec![]
     }
 
     fn on_help_action(&mut self, action: Action) {
@@ -466,6 +537,7 @@ impl App {
         self.reason = None;
         self.record = None;
         self.indicators = None;
+        self.inbox.reset();
         self.latest_record_request = None;
         self.screen = Screen::Login;
         self.login.forget_secrets();
@@ -517,6 +589,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.screen == Screen::Login && app.login.refresh_codes(app.clock.now(), false) {
                 app.dirty = true;
             }
+            let now = Instant::now();
+            if app.inbox.poll_due(now) {
+                app.inbox.schedule_poll(now);
+                effects.push(Effect::LoadUnreadCount);
+            }
             effects
         }
         Msg::DemoAccountsLoaded(result) => {
@@ -532,6 +609,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.screen = Screen::Search;
             app.search = SearchState::new();
             app.dirty = true;
+            if app.has_inbox() {
+                app.inbox.schedule_poll(Instant::now());
+                return vec![Effect::LoadUnreadCount];
+            }
             vec![]
         }
         Msg::EnrolStarted(result) => {
@@ -593,6 +674,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         record,
                         reason,
                         scroll: 0,
+                        protection: None,
                     });
                     app.screen = Screen::Record;
                 }
@@ -611,6 +693,54 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::InvolvementLoaded { request_id, result } => {
             app.dirty = true;
             app.involvement_loaded(request_id, result);
+            vec![]
+        }
+        Msg::ProtectionDone { subject, result } => {
+            let Some(view) = app.record.as_mut().filter(|v| v.record.id == subject) else {
+                return vec![];
+            };
+            app.dirty = true;
+            match result {
+                Ok(detail) => {
+                    app.search.notice = None;
+                    view.protection = Some(detail);
+                }
+                Err(e) => {
+                    if !app.session_expired(&e) {
+                        app.search.notice = Some(Notice::error(e.to_string()));
+                    }
+                }
+            }
+            vec![]
+        }
+        Msg::UnreadCountDone(result) => {
+            if let Err(e) = &result {
+                app.session_expired(e);
+            }
+            let Ok(count) = result else { return vec![] };
+            if app.user.is_none() || app.inbox.unread == Some(count) {
+                return vec![];
+            }
+            app.dirty = true;
+            app.inbox.unread = Some(count);
+            // An open inbox reloads only when something changed: each listing is audited.
+            if app.screen == Screen::Inbox {
+                return vec![Effect::LoadInbox {
+                    unread_only: app.inbox.unread_only,
+                }];
+            }
+            vec![]
+        }
+        Msg::InboxDone(result) => {
+            if let Err(e) = &result {
+                if app.session_expired(e) {
+                    return vec![];
+                }
+            }
+            if app.user.is_some() {
+                app.inbox.loaded(result);
+                app.dirty = true;
+            }
             vec![]
         }
     }

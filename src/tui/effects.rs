@@ -137,6 +137,33 @@ impl Executor {
                 }
                 Msg::UnlockDone(result.map(|r| r.user))
             }
+            Effect::RecordAttendance { subject } => Msg::ProtectionDone {
+                result: client.record_attendance(&subject, None).await.map(Box::new),
+                subject,
+            },
+            Effect::ViewFlag { subject } => Msg::ProtectionDone {
+                result: client.protection(&subject).await.map(Box::new),
+                subject,
+            },
+            Effect::LoadUnreadCount => Msg::UnreadCountDone(client.unread_count().await),
+            Effect::LoadInbox { unread_only } => Msg::InboxDone(
+                client
+                    .inbox(unread_only)
+                    .await
+                    .map(|r| (r.entries, r.unread)),
+            ),
+            Effect::MarkRead { id, unread_only } => {
+                // Mark, then reload, so the list shows who read it and when.
+                if let Err(e) = client.mark_read(id).await {
+                    return Some(Msg::InboxDone(Err(e)));
+                }
+                Msg::InboxDone(
+                    client
+                        .inbox(unread_only)
+                        .await
+                        .map(|r| (r.entries, r.unread)),
+                )
+            }
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);

@@ -104,6 +104,14 @@ impl<B: Backend> Headless<B> {
         self.apply(Msg::DeadlineReached);
     }
 
+    /// Polls the inbox this often instead of every 15 seconds, so a test need not wait.
+    pub fn set_inbox_poll(&mut self, every: std::time::Duration) {
+        self.app.inbox.poll_every = every;
+        if self.app.inbox.poll_at.is_some() {
+            self.app.inbox.schedule_poll(std::time::Instant::now());
+        }
+    }
+
     pub fn terminal(&self) -> &Terminal<B> {
         &self.terminal
     }

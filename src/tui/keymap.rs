@@ -22,6 +22,8 @@ pub enum Context {
     Record,
     /// The indicator editor over a record.
     Indicators,
+    /// The social care inbox of access notifications.
+    Inbox,
     Help,
     /// Enrolling a second factor with a code from an administrator.
     Enrol,
@@ -40,6 +42,7 @@ impl Context {
             Context::Reason => "Reason for opening a record",
             Context::Record => "Child record",
             Context::Indicators => "Indicator editor",
+            Context::Inbox => "Inbox (social care)",
             Context::Help => "This help",
             Context::Enrol => "Two-factor enrolment",
             Context::Locked => "Locked screen",
@@ -72,6 +75,11 @@ pub enum Action {
     Toggle,
     OverrideShield,
     Enrol,
+    OpenInbox,
+    RecordAttendance,
+    ViewFlag,
+    MarkRead,
+    ToggleUnread,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -523,6 +531,59 @@ pub const BINDINGS: &[Binding] = &[
         "Cancel (asks before discarding changes)",
         Some("cancel"),
     ),
+    bind(
+        C::Results,
+        key(K::Char('i')),
+        A::OpenInbox,
+        "Inbox of access notifications (social care)",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('a')),
+        A::RecordAttendance,
+        "Record attendance; notifies the authority",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('v')),
+        A::ViewFlag,
+        "Attendances, who viewed (silent view)",
+        None,
+    ),
+    bind(C::Inbox, key(K::Down), A::Down, "Next notification", None),
+    bind(C::Inbox, key(K::Up), A::Up, "Previous notification", None),
+    bind(
+        C::Inbox,
+        key(K::Enter),
+        A::MarkRead,
+        "Mark the notification read",
+        Some("mark read"),
+    ),
+    bind(
+        C::Inbox,
+        key(K::Char('u')),
+        A::ToggleUnread,
+        "Show only unread, or all",
+        Some("unread"),
+    ),
+    bind(C::Inbox, key(K::F(5)), A::Retry, "Refresh now", None),
+    bind(
+        C::Inbox,
+        key(K::Esc),
+        A::Back,
+        "Back to the search",
+        Some("back"),
+    ),
+    bind(C::Inbox, key(K::Char('q')), A::Quit, "Quit", Some("quit")),
+    bind(
+        C::Inbox,
+        key(K::Char('?')),
+        A::ToggleHelp,
+        "Show or hide this help",
+        None,
+    ),
     bind(C::Help, key(K::Down), A::Down, "Scroll down", None),
     bind(C::Help, key(K::Up), A::Up, "Scroll up", None),
     bind(C::Help, key(K::PageDown), A::PageDown, "Page down", None),
@@ -562,7 +623,7 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// Every context in the order the help overlay lists them.
-pub const HELP_ORDER: [Context; 11] = [
+pub const HELP_ORDER: [Context; 12] = [
     Context::Global,
     Context::Login,
     Context::LoginIdle,
@@ -573,6 +634,7 @@ pub const HELP_ORDER: [Context; 11] = [
     Context::Reason,
     Context::Record,
     Context::Indicators,
+    Context::Inbox,
     Context::Help,
 ];
 

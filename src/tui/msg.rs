@@ -5,7 +5,8 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use crate::api::{
     ChildRecord, DemoAccount, EnrolFinishRequest, EnrolStartRequest, EnrolStartResponse,
-    IndicatorUpdate, InvolvementView, LoginRequest, SearchHit, SearchParams, UserSummary,
+    InboxEntry, IndicatorUpdate, InvolvementView, LoginRequest, ProtectionDetail, SearchHit,
+    SearchParams, UserSummary,
 };
 use crate::client::ClientError;
 use crate::model::ReasonCode;
@@ -40,6 +41,13 @@ pub enum Msg {
     EnrolStarted(Result<EnrolStartResponse, ClientError>),
     EnrolDone(Result<UserSummary, ClientError>),
     UnlockDone(Result<UserSummary, ClientError>),
+    /// An opened flag (attendance or silent view) for the subject with this ID.
+    ProtectionDone {
+        subject: String,
+        result: Result<Box<ProtectionDetail>, ClientError>,
+    },
+    UnreadCountDone(Result<u64, ClientError>),
+    InboxDone(Result<(Vec<InboxEntry>, u64), ClientError>),
 }
 
 impl Msg {
@@ -66,6 +74,20 @@ pub enum Effect {
         id: String,
         reason: ReasonCode,
         reason_text: Option<String>,
+    },
+    RecordAttendance {
+        subject: String,
+    },
+    ViewFlag {
+        subject: String,
+    },
+    LoadUnreadCount,
+    LoadInbox {
+        unread_only: bool,
+    },
+    MarkRead {
+        id: i64,
+        unread_only: bool,
     },
     Logout,
     /// Opens a shielded record in full under the override right; answers `RecordDone`.

@@ -130,6 +130,7 @@ fn hit(id: &str, family: &str, given: &str) -> SearchHit {
         matched_former_name: None,
         shielded: false,
         redirected_from: None,
+        protection: None,
     }
 }
 
@@ -259,6 +260,7 @@ pub(super) fn record() -> ChildRecord {
         version: 3,
         redirected_from: None,
         date_of_death: None,
+        protection: None,
     }
 }
 

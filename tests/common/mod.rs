@@ -462,3 +462,54 @@ impl TestServer {
             .collect()
     }
 }
+// --- CP-IS support: feed rows for the fixture children, and an uploading authority.
+
+pub const FEED_HEADER: &str = "nhs_number,family_name,given_names,date_of_birth,plan_type,legal_status,start_date,end_date,due_date,local_authority,office_hours_phone,out_of_hours_phone";
+pub const LEEDS_OFFICE: &str = "0113 222 4403";
+pub const LEEDS_NIGHT: &str = "0113 535 0600";
+
+impl TestServer {
+    /// The stored record (with its directory ID and NHS number) of a fixture child.
+    pub async fn stored_child(&self, family: &str, dob: &str) -> Child {
+        let db = rusqlite::Connection::open(&self.db_path).unwrap();
+        let id: String = db
+            .query_row(
+                "SELECT id FROM children WHERE family_name = ?1 AND date_of_birth = ?2
+                 ORDER BY given_names LIMIT 1",
+                [family, dob],
+                |r| r.get(0),
+            )
+            .expect("a fixture child");
+        self.store.child(&id).await.unwrap().unwrap()
+    }
+}
+
+/// A CSV feed row for a child: plan type, legal status, start, end, due date.
+pub fn feed_row(
+    child: &Child,
+    plan: &str,
+    legal: &str,
+    start: &str,
+    end: &str,
+    due: &str,
+) -> String {
+    format!(
+        "{},{},{},{},{plan},{legal},{start},{end},{due},{LEEDS},{LEEDS_OFFICE},{LEEDS_NIGHT}",
+        child.nhs_number.as_ref().unwrap().as_str(),
+        child.family_name,
+        child.given_names,
+        child.date_of_birth
+    )
+}
+
+/// A pregnant adult who is not in the children's directory.
+pub const MOTHER_NHS: &str = "9434765919";
+
+pub fn mother_row(due: &str) -> String {
+    format!("{MOTHER_NHS},Barker,Jade,1998-05-17,unborn,,2026-06-01,,{due},{LEEDS},{LEEDS_OFFICE},{LEEDS_NIGHT}")
+}
+
+/// A Leeds directory administrator's client, for uploading the feed.
+pub async fn la_admin(server: &TestServer, username: &str) -> Client {
+    server.logged_in(username, Role::LaAdmin, "383-DIR").await
+}

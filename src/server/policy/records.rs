@@ -55,6 +55,7 @@ pub fn search_hit(
         matched_former_name,
         shielded: c.shielded,
         redirected_from: None,
+        protection: None,
     }
 }
 
@@ -127,6 +128,7 @@ fn build_view(
             version: child.version,
             redirected_from: None,
             date_of_death: None,
+            protection: None,
         };
     }
     let child_la = child.local_authority.clone();
@@ -162,6 +164,7 @@ fn build_view(
         version: child.version,
         redirected_from: None,
         date_of_death: None,
+        protection: None,
     }
 }
 

@@ -35,7 +35,10 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     let viewer = viewer(&state, &user).await?;
     let today = state.clock.now().date_naive();
-    let result = finder::search(state.store.as_ref(), &viewer, &params, today).await;
+    let mut result = finder::search(state.store.as_ref(), &viewer, &params, today).await;
+    if let Ok(hits) = &mut result {
+        super::protection::annotate_hits(&state, &viewer, hits).await?;
+    }
     let outcome = match &result {
         Ok(_) => "success".to_string(),
         Err(e) => serde_json::to_value(e.code)
@@ -151,7 +154,10 @@ pub async fn read(
     let child = child.ok_or_else(|| ApiError::not_found("No child has that directory ID."))?;
 
     let (local_authority, broker) = contacts(&state, &child.local_authority).await?;
+    let nhs_number = child.nhs_number.clone();
     let mut view = policy::record_view(&viewer, child, local_authority.as_ref(), &broker);
+    super::protection::annotate_record(&state, &user, &viewer, &mut view, nhs_number.as_ref())
+        .await?;
     view.redirected_from = redirected_from;
     if view.restricted_notice.is_none() {
         view.date_of_death = state.store.date_of_death(&view.id).await?;

@@ -8,13 +8,15 @@ pub(super) mod children;
 pub(super) mod demo;
 pub(super) mod duplicates;
 pub(super) mod enrolment;
+pub(super) mod feeds;
 pub(super) mod indicators;
 pub(super) mod involvements;
+pub(super) mod protection;
 pub(super) mod records_admin;
 
 use std::sync::Arc;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -27,6 +29,9 @@ use tower_http::trace::TraceLayer;
 use super::auth::RequestId;
 use super::openapi;
 use super::AppState;
+
+/// 100,000 plans as CSV take about 12 MB.
+const FEED_LIMIT: usize = 64 * 1024 * 1024;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -76,9 +81,25 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/api/v1/audit/misuse", get(audit_review::misuse_report))
         .route("/api/v1/children/{id}/subject-access", get(audit_review::subject_access))
+        .route("/api/v1/protection/subjects", get(protection::subjects))
+        .route("/api/v1/protection/{subject}", get(protection::silent_view))
+        .route(
+            "/api/v1/protection/{subject}/attendances",
+            post(protection::attend),
+        )
+        .route("/api/v1/inbox", get(protection::inbox))
+        .route("/api/v1/inbox/unread", get(protection::unread))
+        .route("/api/v1/inbox/{id}/read", post(protection::mark_read))
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/healthz", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        // A feed is a whole authority's plans: it gets its own, larger limit.
+        .merge(
+            Router::new()
+                .route("/api/v1/feeds", post(feeds::upload))
+                .layer(DefaultBodyLimit::max(FEED_LIMIT))
+                .layer(RequestBodyLimitLayer::new(FEED_LIMIT)),
+        )
         // Spans name the route template, never the path or query: those hold names.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());

@@ -7,6 +7,7 @@ mod audit;
 mod directory;
 mod maintenance;
 mod notifications;
+mod protection;
 mod review;
 
 use std::path::Path;
@@ -25,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_directory.sql"),
     include_str!("../migrations/sqlite/0002_accounts_audit.sql"),
     include_str!("../migrations/sqlite/0003_notifications.sql"),
+    include_str!("../migrations/sqlite/0004_protection.sql"),
     include_str!("../migrations/sqlite/0005_maintenance.sql"),
     include_str!("../migrations/sqlite/0006_accounts.sql"),
 ];

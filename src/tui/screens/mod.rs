@@ -3,9 +3,11 @@
 
 pub mod enrol;
 pub mod help;
+pub mod inbox;
 pub mod indicators;
 pub mod lock;
 pub mod login;
+pub mod protection;
 pub mod reason;
 pub mod record;
 pub mod search;
@@ -39,6 +41,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             (None, Screen::Login) => login::draw(app, frame, chrome.body, tier),
             (None, Screen::Search) => search::draw(app, frame, chrome.body, tier),
             (None, Screen::Record) => record::draw(app, frame, chrome.body),
+            (None, Screen::Inbox) => inbox::draw(app, frame, chrome.body, tier),
         }
         status_line(app, frame, chrome.status);
         footer(app, frame, chrome.footer);
@@ -62,6 +65,7 @@ fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Enrol => "Enrol",
         Screen::Search => "Find a child",
         Screen::Record => "Child record",
+        Screen::Inbox => "Inbox",
     };
     let mut spans = vec![
         Span::styled(" contactpoint", app.theme.title),
@@ -84,6 +88,7 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Enrol => app.enrol.notice.as_ref(),
         Screen::Login => app.login.notice.as_ref(),
         Screen::Search | Screen::Record => app.search.notice.as_ref(),
+        Screen::Inbox => app.inbox.notice.as_ref(),
     };
     let line = match notice {
         Some(notice) => notice_line(notice, &app.theme),
@@ -93,6 +98,15 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         None => Line::default(),
     };
     frame.render_widget(Paragraph::new(line), area);
+    if let Some(unread) = app.inbox.unread {
+        let style = if unread > 0 {
+            app.theme.important
+        } else {
+            app.theme.muted
+        };
+        let count = Line::styled(format!("Inbox: {unread} unread (i) "), style);
+        frame.render_widget(Paragraph::new(count).right_aligned(), area);
+    }
 }
 
 fn notice_line<'a>(notice: &'a Notice, theme: &Theme) -> Line<'a> {

@@ -23,6 +23,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         &app.glyphs,
         app.today,
     );
+    let mut lines = lines;
+    if let Some(detail) = &view.protection {
+        lines.extend(super::protection::detail_lines(
+            detail,
+            &app.theme,
+            &app.glyphs,
+        ));
+    }
     let scroll = u16::try_from(view.scroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
@@ -48,6 +56,13 @@ pub fn lines(
         ),
         theme.title,
     )];
+    if let Some(flag) = &record.protection {
+        out.extend(super::protection::banner(flag, theme, glyphs));
+        out.push(Line::styled(
+            "    a: record an attendance (tells the authority)  v: attendances and viewers",
+            theme.muted,
+        ));
+    }
     if let Some(notice) = &record.restricted_notice {
         out.push(Line::styled(
             format!(" RESTRICTED RECORD: {notice}"),
