@@ -16,8 +16,8 @@ use crate::model::{
 };
 
 pub use maintenance::{
-    ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite, InvolvementDetails,
-    InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry,
+    AuditOf, ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite,
+    InvolvementDetails, InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry,
 };
 pub use sqlite::SqliteStore;
 

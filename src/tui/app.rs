@@ -1,8 +1,11 @@
 //! Application state and `update`: every change to what the user sees happens
 //! here, in response to a message, and any network work is returned as effects.
 
+pub mod forms;
+pub mod history;
 pub mod indicators;
 pub mod login;
+pub mod pickers;
 pub mod reason;
 pub mod search;
 
@@ -93,6 +96,16 @@ pub struct App {
     pub record: Option<RecordView>,
     /// The indicator editor, open over the record.
     pub indicators: Option<IndicatorEditor>,
+    /// An editor form open over the record (or the search screen).
+    pub form: Option<forms::FormState>,
+    /// A list to choose from (organisations, carers, involvements), filtered as typed.
+    pub picker: Option<crate::tui::picker::Picker>,
+    /// The identity history of the open record.
+    pub history: Option<history::HistoryView>,
+    /// Organisations for the pickers, loaded once per session (no child data).
+    pub organisations: Option<Vec<crate::model::Organisation>>,
+    /// `a` was pressed before the organisations had loaded.
+    adding_involvement: bool,
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
     clock: Clock,
@@ -117,6 +130,11 @@ impl App {
             reason: None,
             record: None,
             indicators: None,
+            form: None,
+            picker: None,
+            history: None,
+            organisations: None,
+            adding_involvement: false,
             help: None,
             clock,
             dirty: true,
@@ -164,6 +182,15 @@ impl App {
         if self.reason.is_some() {
             return Context::Reason;
         }
+        if self.form.is_some() {
+            return Context::Form;
+        }
+        if self.picker.is_some() {
+            return Context::Picker;
+        }
+        if self.history.is_some() {
+            return Context::History;
+        }
         if self.indicators.is_some() {
             return Context::Indicators;
         }
@@ -193,6 +220,11 @@ impl App {
                     Context::Login => self.login.edit(&ev),
                     Context::Search => self.search.edit(&ev, Instant::now()),
                     Context::Reason => self.reason.as_mut().map_or(Edit::Ignored, |r| r.edit(&ev)),
+                    Context::Form => self
+                        .form
+                        .as_mut()
+                        .map_or(Edit::Ignored, |f| f.form.edit(&ev)),
+                    Context::Picker => self.picker_edit(&ev),
                     _ => Edit::Ignored,
                 };
                 if edit != Edit::Ignored {
@@ -215,8 +247,11 @@ impl App {
             Context::Login | Context::LoginIdle => self.on_login_action(action),
             Context::Search | Context::Results => self.on_search_action(action),
             Context::Reason => self.on_reason_action(action),
-            Context::Record => {
-                self.on_record_action(action);
+            Context::Record => self.on_record_action(action),
+            Context::Form => self.on_form_action(action),
+            Context::Picker => self.on_picker_action(action),
+            Context::History => {
+                self.history = None;
                 vec![]
             }
             Context::Help => {
@@ -256,6 +291,7 @@ impl App {
             Action::PageDown => search.select(page),
             Action::First => search.selected = 0,
             Action::Last => search.select_last(),
+            Action::NewChild => self.open_create_child(),
             Action::Retry => return self.send_search(true),
             Action::Open => {
                 if let Some(hit) = search.selected_hit() {
@@ -317,11 +353,25 @@ impl App {
         vec![]
     }
 
-    fn on_record_action(&mut self, action: Action) {
-        if action == Action::EditIndicators {
-            self.open_indicator_editor();
-            return;
+    fn on_record_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::EditIndicators => self.open_indicator_editor(),
+            Action::AddInvolvement => return self.start_add_involvement(),
+            Action::EditInvolvement => self.pick_involvement(),
+            Action::EditCarers => self.pick_carer(),
+            Action::EditIdentity | Action::EditAddress | Action::MarkDeceased | Action::Shield => {
+                self.open_admin_form(action)
+            }
+            Action::History => return self.load_history(),
+            _ => {
+                self.record_view_action(action);
+                return vec![];
+            }
         }
+        vec![]
+    }
+
+    fn record_view_action(&mut self, action: Action) {
         if action == Action::OverrideShield {
             if let Some(view) = self
                 .record
@@ -337,6 +387,7 @@ impl App {
             // Leaving the record drops it: child data lives in memory only while shown.
             self.record = None;
             self.indicators = None;
+            self.history = None;
             self.screen = Screen::Search;
             return;
         }
@@ -378,6 +429,10 @@ impl App {
         self.reason = None;
         self.record = None;
         self.indicators = None;
+        self.form = None;
+        self.picker = None;
+        self.history = None;
+        self.organisations = None;
         self.latest_record_request = None;
         self.screen = Screen::Login;
         self.login.forget_secrets();
@@ -494,6 +549,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::InvolvementLoaded { request_id, result } => {
             app.dirty = true;
             app.involvement_loaded(request_id, result);
+            vec![]
+        }
+        Msg::FormSaved { request_id, result } => {
+            app.dirty = true;
+            app.form_saved(request_id, result);
+            vec![]
+        }
+        Msg::OrganisationsLoaded(result) => {
+            app.dirty = true;
+            app.organisations_loaded(result);
+            vec![]
+        }
+        Msg::HistoryLoaded { request_id, result } => {
+            app.dirty = true;
+            app.history_loaded(request_id, result);
             vec![]
         }
     }

@@ -22,6 +22,12 @@ pub enum Context {
     Record,
     /// The indicator editor over a record.
     Indicators,
+    /// An editor form (involvement, identity, carer, address...).
+    Form,
+    /// Choosing from a list that narrows as you type.
+    Picker,
+    /// A record's identity history.
+    History,
     Help,
 }
 
@@ -36,6 +42,9 @@ impl Context {
             Context::Reason => "Reason for opening a record",
             Context::Record => "Child record",
             Context::Indicators => "Indicator editor",
+            Context::Form => "Editor form",
+            Context::Picker => "Choosing from a list (type to narrow)",
+            Context::History => "Identity history",
             Context::Help => "This help",
         }
     }
@@ -65,6 +74,15 @@ pub enum Action {
     EditIndicators,
     Toggle,
     OverrideShield,
+    AddInvolvement,
+    EditInvolvement,
+    EditCarers,
+    EditIdentity,
+    EditAddress,
+    MarkDeceased,
+    Shield,
+    History,
+    NewChild,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,6 +381,13 @@ pub const BINDINGS: &[Binding] = &[
         None,
     ),
     bind(C::Results, key(K::F(5)), A::Retry, "Search again now", None),
+    bind(
+        C::Results,
+        key(K::Char('n')),
+        A::NewChild,
+        "Directory team: create a child record",
+        None,
+    ),
     bind(C::Results, key(K::Char('q')), A::Quit, "Quit", Some("quit")),
     bind(
         C::Results,
@@ -428,6 +453,111 @@ pub const BINDINGS: &[Binding] = &[
         "Override the shield (social care, child-protection duty)",
         None,
     ),
+    bind(
+        C::Record,
+        key(K::Char('a')),
+        A::AddInvolvement,
+        "Add an involvement (directory team: any service)",
+        Some("add service"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('x')),
+        A::EditInvolvement,
+        "Edit or end your involvement (directory team: any)",
+        Some("end"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('h')),
+        A::History,
+        "Identity history: who changed what, and why",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('i')),
+        A::EditIdentity,
+        "Directory team: edit identity (keeps history)",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('c')),
+        A::EditCarers,
+        "Directory team: add, edit or remove carers",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('w')),
+        A::EditAddress,
+        "Directory team: address or whereabouts",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('d')),
+        A::MarkDeceased,
+        "Directory team: record a death",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('s')),
+        A::Shield,
+        "Directory team: shield or unshield",
+        None,
+    ),
+    bind(
+        C::Form,
+        key(K::Tab),
+        A::NextField,
+        "Next field",
+        Some("next"),
+    ),
+    bind(
+        C::Form,
+        key(K::BackTab),
+        A::PrevField,
+        "Previous field",
+        None,
+    ),
+    bind(C::Form, key(K::Down), A::NextField, "Next field", None),
+    bind(C::Form, key(K::Up), A::PrevField, "Previous field", None),
+    bind(
+        C::Form,
+        key(K::Enter),
+        A::Submit,
+        "Save, or confirm discarding (Left/Right: choices)",
+        Some("save"),
+    ),
+    bind(
+        C::Form,
+        key(K::Esc),
+        A::Cancel,
+        "Cancel (asks before discarding changes)",
+        Some("cancel"),
+    ),
+    bind(C::Picker, key(K::Down), A::Down, "Next match", None),
+    bind(C::Picker, key(K::Up), A::Up, "Previous match", None),
+    bind(C::Picker, key(K::PageDown), A::PageDown, "Page down", None),
+    bind(C::Picker, key(K::PageUp), A::PageUp, "Page up", None),
+    bind(
+        C::Picker,
+        key(K::Enter),
+        A::Submit,
+        "Choose the selected item",
+        Some("choose"),
+    ),
+    bind(C::Picker, key(K::Esc), A::Cancel, "Cancel", Some("cancel")),
+    bind(
+        C::History,
+        key(K::Esc),
+        A::Back,
+        "Close the history",
+        Some("close"),
+    ),
     bind(C::Indicators, key(K::Down), A::Down, "Next indicator", None),
     bind(C::Indicators, key(K::Up), A::Up, "Previous indicator", None),
     bind(
@@ -490,7 +620,7 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// Every context in the order the help overlay lists them.
-pub const HELP_ORDER: [Context; 9] = [
+pub const HELP_ORDER: [Context; 12] = [
     Context::Global,
     Context::Login,
     Context::LoginIdle,
@@ -499,6 +629,9 @@ pub const HELP_ORDER: [Context; 9] = [
     Context::Reason,
     Context::Record,
     Context::Indicators,
+    Context::Form,
+    Context::Picker,
+    Context::History,
     Context::Help,
 ];
 

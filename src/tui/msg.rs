@@ -8,7 +8,8 @@ use crate::api::{
     SearchParams, UserSummary,
 };
 use crate::client::ClientError;
-use crate::model::ReasonCode;
+use crate::model::{IdentityHistoryEntry, Organisation, ReasonCode};
+use crate::tui::saves::{Save, Saved};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -36,6 +37,15 @@ pub enum Msg {
     InvolvementLoaded {
         request_id: u64,
         result: Result<InvolvementView, ClientError>,
+    },
+    FormSaved {
+        request_id: u64,
+        result: Result<Saved, ClientError>,
+    },
+    OrganisationsLoaded(Result<Vec<Organisation>, ClientError>),
+    HistoryLoaded {
+        request_id: u64,
+        result: Result<Vec<IdentityHistoryEntry>, ClientError>,
     },
 }
 
@@ -80,5 +90,15 @@ pub enum Effect {
     LoadInvolvement {
         request_id: u64,
         id: i64,
+    },
+    SaveForm {
+        request_id: u64,
+        save: Save,
+    },
+    /// The organisations for pickers: names and contacts, no child data.
+    LoadOrganisations,
+    LoadHistory {
+        request_id: u64,
+        child: String,
     },
 }

@@ -1,9 +1,12 @@
 //! `view`: draws the whole frame from the app state. Pure: it reads, never mutates
 //! the app, never awaits.
 
+pub mod form;
 pub mod help;
+pub mod history;
 pub mod indicators;
 pub mod login;
+pub mod picker;
 pub mod reason;
 pub mod record;
 pub mod search;
@@ -43,6 +46,15 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         if let Some(editor) = &app.indicators {
             indicators::draw(app, editor, frame, area);
+        }
+        if let Some(history) = &app.history {
+            history::draw(app, history, frame, area);
+        }
+        if let Some(p) = &app.picker {
+            picker::draw(app, p, frame, area);
+        }
+        if let Some(state) = &app.form {
+            form::draw(app, &state.form, frame, area);
         }
         if let Some(offset) = app.help {
             help::draw(app, offset, frame, area);
