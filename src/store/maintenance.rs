@@ -7,9 +7,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Candidate, StoreResult};
 use crate::model::{
-    AddressState, Carer, ChangeReason, Child, ConsentBasis, Identity, IdentityHistoryEntry,
-    IndicatorMark, Indicators, Involvement, Practitioner,
+    AddressState, AuditEvent, Carer, ChangeReason, Child, ConsentBasis, Identity,
+    IdentityHistoryEntry, IndicatorMark, Indicators, Involvement, Practitioner,
 };
+
+/// Builds a write's audit event from its outcome. The store appends it inside the
+/// write's own transaction: one write lock instead of two, and no change is ever
+/// saved without its audit event.
+pub type AuditOf<T> = Box<dyn FnOnce(&T) -> AuditEvent + Send>;
 
 /// An involvement with the child it belongs to.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,14 +114,24 @@ pub trait MaintenanceStore: Send + Sync + 'static {
     async fn involvement(&self, id: i64) -> StoreResult<Option<InvolvementOf>>;
     /// In one transaction: checks the version, moves lead professional if confirmed,
     /// marks who changed which indicator, and bumps the version(s).
-    async fn write_indicators(&self, write: IndicatorWrite) -> StoreResult<IndicatorOutcome>;
-    async fn add_involvement(&self, child_id: &str, involvement: Involvement) -> StoreResult<i64>;
+    async fn write_indicators(
+        &self,
+        write: IndicatorWrite,
+        audit: AuditOf<IndicatorOutcome>,
+    ) -> StoreResult<IndicatorOutcome>;
+    async fn add_involvement(
+        &self,
+        child_id: &str,
+        involvement: Involvement,
+        audit: AuditOf<i64>,
+    ) -> StoreResult<i64>;
     /// Replaces practitioner, dates and consent; `None` when `version` is stale.
     async fn update_involvement(
         &self,
         id: i64,
         version: i64,
         details: InvolvementDetails,
+        audit: AuditOf<Option<Involvement>>,
     ) -> StoreResult<Option<Involvement>>;
 
     /// Applies one change based on the child's `version`, keeping identity history
@@ -127,6 +142,7 @@ pub trait MaintenanceStore: Send + Sync + 'static {
         version: i64,
         change: ChildChange,
         by: ChangedBy,
+        audit: AuditOf<ChildOutcome>,
     ) -> StoreResult<ChildOutcome>;
     async fn identity_history(&self, id: &str) -> StoreResult<Vec<IdentityHistoryEntry>>;
     async fn date_of_death(&self, id: &str) -> StoreResult<Option<NaiveDate>>;
@@ -140,6 +156,7 @@ pub trait MaintenanceStore: Send + Sync + 'static {
         survivor: &str,
         merged: &str,
         at: DateTime<Utc>,
+        audit: AuditOf<MergeCounts>,
     ) -> StoreResult<MergeCounts>;
     /// The surviving ID a merged-away ID now points to.
     async fn redirect(&self, id: &str) -> StoreResult<Option<String>>;

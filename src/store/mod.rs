@@ -20,8 +20,8 @@ use crate::model::{
 
 pub use admin::{AccountAdminStore, AccountDetails, Enrolment, NewAccount, UserSession};
 pub use maintenance::{
-    ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite, InvolvementDetails,
-    InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry,
+    AuditOf, ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite,
+    InvolvementDetails, InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry,
 };
 pub use protection::{ChildIdentity, FeedApplied, FeedProgress, PlanChange, ProtectionStore};
 pub use review::{AuditFilter, AuditReviewStore};

@@ -2,10 +2,13 @@
 //! here, in response to a message, and any network work is returned as effects.
 
 pub mod enrol;
+pub mod forms;
+pub mod history;
 pub mod inbox;
 pub mod indicators;
 pub mod lock;
 pub mod login;
+pub mod pickers;
 pub mod reason;
 pub mod search;
 
@@ -107,6 +110,16 @@ pub struct App {
     /// The indicator editor, open over the record.
     pub indicators: Option<IndicatorEditor>,
     pub inbox: InboxState,
+    /// An editor form open over the record (or the search screen).
+    pub form: Option<forms::FormState>,
+    /// A list to choose from (organisations, carers, involvements), filtered as typed.
+    pub picker: Option<crate::tui::picker::Picker>,
+    /// The identity history of the open record.
+    pub history: Option<history::HistoryView>,
+    /// Organisations for the pickers, loaded once per session (no child data).
+    pub organisations: Option<Vec<crate::model::Organisation>>,
+    /// `a` was pressed before the organisations had loaded.
+    adding_involvement: bool,
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
     pub enrol: EnrolState,
@@ -137,6 +150,11 @@ impl App {
             record: None,
             indicators: None,
             inbox: InboxState::default(),
+            form: None,
+            picker: None,
+            history: None,
+            organisations: None,
+            adding_involvement: false,
             help: None,
             enrol: EnrolState::new(),
             lock: None,
@@ -224,6 +242,15 @@ impl App {
         if self.reason.is_some() {
             return Context::Reason;
         }
+        if self.form.is_some() {
+            return Context::Form;
+        }
+        if self.picker.is_some() {
+            return Context::Picker;
+        }
+        if self.history.is_some() {
+            return Context::History;
+        }
         if self.indicators.is_some() {
             return Context::Indicators;
         }
@@ -260,6 +287,11 @@ impl App {
                     Context::Reason => self.reason.as_mut().map_or(Edit::Ignored, |r| r.edit(&ev)),
                     Context::Enrol => self.enrol.edit(&ev),
                     Context::Locked => self.lock.as_mut().map_or(Edit::Ignored, |l| l.edit(&ev)),
+                    Context::Form => self
+                        .form
+                        .as_mut()
+                        .map_or(Edit::Ignored, |f| f.form.edit(&ev)),
+                    Context::Picker => self.picker_edit(&ev),
                     _ => Edit::Ignored,
                 };
                 if edit != Edit::Ignored {
@@ -282,6 +314,12 @@ impl App {
             Context::Login | Context::LoginIdle if action == Action::Enrol => {
                 self.enrol = EnrolState::new();
                 self.screen = Screen::Enrol;
+                vec![]
+            }
+            Context::Form => self.on_form_action(action),
+            Context::Picker => self.on_picker_action(action),
+            Context::History => {
+                self.history = None;
                 vec![]
             }
             Context::Login | Context::LoginIdle => self.on_login_action(action),
@@ -358,6 +396,7 @@ impl App {
             Action::PageDown => search.select(page),
             Action::First => search.selected = 0,
             Action::Last => search.select_last(),
+            Action::NewChild => self.open_create_child(),
             Action::Retry => return self.send_search(true),
             Action::OpenInbox if has_inbox => {
                 self.screen = Screen::Inbox;
@@ -426,10 +465,42 @@ impl App {
     }
 
     fn on_record_action(&mut self, action: Action) -> Vec<Effect> {
-        if action == Action::EditIndicators {
-            self.open_indicator_editor();
+        match action {
+            Action::EditIndicators => self.open_indicator_editor(),
+            Action::AddInvolvement => return self.start_add_involvement(),
+            Action::EditInvolvement => self.pick_involvement(),
+            Action::EditCarers => self.pick_carer(),
+            Action::EditIdentity | Action::EditAddress | Action::MarkDeceased | Action::Shield => {
+                self.open_admin_form(action)
+            }
+            Action::History => return self.load_history(),
+            Action::RecordAttendance | Action::ViewFlag => return self.open_flag(action),
+            _ => self.record_view_action(action),
+        }
+        vec![]
+    }
+
+    /// Opens the child's protection flag: an attendance (which notifies) or a silent view.
+    fn open_flag(&mut self, action: Action) -> Vec<Effect> {
+        let Some(view) = self.record.as_ref() else {
+            return vec![];
+        };
+        if view.record.protection.is_none() {
+            self.search.notice = Some(Notice::info(
+                "No child protection flag shows for this child.",
+            ));
             return vec![];
         }
+        let subject = view.record.id.clone();
+        self.search.notice = Some(Notice::info("Opening the flag..."));
+        vec![if action == Action::RecordAttendance {
+            Effect::RecordAttendance { subject }
+        } else {
+            Effect::ViewFlag { subject }
+        }]
+    }
+
+    fn record_view_action(&mut self, action: Action) {
         if action == Action::OverrideShield {
             if let Some(view) = self
                 .record
@@ -439,33 +510,19 @@ impl App {
                 let name = format!("{} {}", view.record.given_names, view.record.family_name);
                 self.reason = Some(ReasonPrompt::for_override(view.record.id.clone(), name));
             }
-            return vec![];
+            return;
         }
         if action == Action::Back {
             // Leaving the record drops it: child data lives in memory only while shown.
             self.record = None;
             self.indicators = None;
+            self.history = None;
             self.screen = Screen::Search;
-            return vec![];
+            return;
         }
         let Some(view) = self.record.as_mut() else {
-            return vec![];
+            return;
         };
-        if matches!(action, Action::RecordAttendance | Action::ViewFlag) {
-            if view.record.protection.is_none() {
-                self.search.notice = Some(Notice::info(
-                    "No child protection flag shows for this child.",
-                ));
-                return vec![];
-            }
-            let subject = view.record.id.clone();
-            self.search.notice = Some(Notice::info("Opening the flag..."));
-            return vec![if action == Action::RecordAttendance {
-                Effect::RecordAttendance { subject }
-            } else {
-                Effect::ViewFlag { subject }
-            }];
-        }
         let rows = layout::record_rows(self.size);
         let mut total = screens::record::lines(
             &view.record,
@@ -480,7 +537,6 @@ impl App {
         }
         let max = total.saturating_sub(rows);
         view.scroll = scroll(view.scroll, action, rows, max);
-        vec![]
     }
 
     fn on_inbox_action(&mut self, action: Action) -> Vec<Effect> {
@@ -538,6 +594,10 @@ impl App {
         self.record = None;
         self.indicators = None;
         self.inbox.reset();
+        self.form = None;
+        self.picker = None;
+        self.history = None;
+        self.organisations = None;
         self.latest_record_request = None;
         self.screen = Screen::Login;
         self.login.forget_secrets();
@@ -741,6 +801,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.inbox.loaded(result);
                 app.dirty = true;
             }
+            vec![]
+        }
+        Msg::FormSaved { request_id, result } => {
+            app.dirty = true;
+            app.form_saved(request_id, result);
+            vec![]
+        }
+        Msg::OrganisationsLoaded(result) => {
+            app.dirty = true;
+            app.organisations_loaded(result);
+            vec![]
+        }
+        Msg::HistoryLoaded { request_id, result } => {
+            app.dirty = true;
+            app.history_loaded(request_id, result);
             vec![]
         }
     }

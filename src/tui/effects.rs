@@ -164,6 +164,17 @@ impl Executor {
                         .map(|r| (r.entries, r.unread)),
                 )
             }
+            Effect::SaveForm { request_id, save } => Msg::FormSaved {
+                request_id,
+                result: save.send(&client).await,
+            },
+            Effect::LoadOrganisations => {
+                Msg::OrganisationsLoaded(client.organisations().await.map(|o| o.organisations))
+            }
+            Effect::LoadHistory { request_id, child } => Msg::HistoryLoaded {
+                request_id,
+                result: client.identity_history(&child).await.map(|h| h.entries),
+            },
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);

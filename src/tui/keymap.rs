@@ -24,6 +24,12 @@ pub enum Context {
     Indicators,
     /// The social care inbox of access notifications.
     Inbox,
+    /// An editor form (involvement, identity, carer, address...).
+    Form,
+    /// Choosing from a list that narrows as you type.
+    Picker,
+    /// A record's identity history.
+    History,
     Help,
     /// Enrolling a second factor with a code from an administrator.
     Enrol,
@@ -43,6 +49,9 @@ impl Context {
             Context::Record => "Child record",
             Context::Indicators => "Indicator editor",
             Context::Inbox => "Inbox (social care)",
+            Context::Form => "Editor form",
+            Context::Picker => "Choosing from a list (type to narrow)",
+            Context::History => "Identity history",
             Context::Help => "This help",
             Context::Enrol => "Two-factor enrolment",
             Context::Locked => "Locked screen",
@@ -80,6 +89,15 @@ pub enum Action {
     ViewFlag,
     MarkRead,
     ToggleUnread,
+    AddInvolvement,
+    EditInvolvement,
+    EditCarers,
+    EditIdentity,
+    EditAddress,
+    MarkDeceased,
+    Shield,
+    History,
+    NewChild,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -443,6 +461,13 @@ pub const BINDINGS: &[Binding] = &[
         None,
     ),
     bind(C::Results, key(K::F(5)), A::Retry, "Search again now", None),
+    bind(
+        C::Results,
+        key(K::Char('n')),
+        A::NewChild,
+        "Directory team: create a child record",
+        None,
+    ),
     bind(C::Results, key(K::Char('q')), A::Quit, "Quit", Some("quit")),
     bind(
         C::Results,
@@ -507,6 +532,111 @@ pub const BINDINGS: &[Binding] = &[
         A::OverrideShield,
         "Override the shield (social care, child-protection duty)",
         None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('+')),
+        A::AddInvolvement,
+        "Add an involvement (directory team: any service)",
+        Some("add service"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('x')),
+        A::EditInvolvement,
+        "Edit or end your involvement (directory team: any)",
+        Some("end"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('h')),
+        A::History,
+        "Identity history: who changed what, and why",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('i')),
+        A::EditIdentity,
+        "Directory team: edit identity (keeps history)",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('c')),
+        A::EditCarers,
+        "Directory team: add, edit or remove carers",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('w')),
+        A::EditAddress,
+        "Directory team: address or whereabouts",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('d')),
+        A::MarkDeceased,
+        "Directory team: record a death",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('s')),
+        A::Shield,
+        "Directory team: shield or unshield",
+        None,
+    ),
+    bind(
+        C::Form,
+        key(K::Tab),
+        A::NextField,
+        "Next field",
+        Some("next"),
+    ),
+    bind(
+        C::Form,
+        key(K::BackTab),
+        A::PrevField,
+        "Previous field",
+        None,
+    ),
+    bind(C::Form, key(K::Down), A::NextField, "Next field", None),
+    bind(C::Form, key(K::Up), A::PrevField, "Previous field", None),
+    bind(
+        C::Form,
+        key(K::Enter),
+        A::Submit,
+        "Save, or confirm discarding (Left/Right: choices)",
+        Some("save"),
+    ),
+    bind(
+        C::Form,
+        key(K::Esc),
+        A::Cancel,
+        "Cancel (asks before discarding changes)",
+        Some("cancel"),
+    ),
+    bind(C::Picker, key(K::Down), A::Down, "Next match", None),
+    bind(C::Picker, key(K::Up), A::Up, "Previous match", None),
+    bind(C::Picker, key(K::PageDown), A::PageDown, "Page down", None),
+    bind(C::Picker, key(K::PageUp), A::PageUp, "Page up", None),
+    bind(
+        C::Picker,
+        key(K::Enter),
+        A::Submit,
+        "Choose the selected item",
+        Some("choose"),
+    ),
+    bind(C::Picker, key(K::Esc), A::Cancel, "Cancel", Some("cancel")),
+    bind(
+        C::History,
+        key(K::Esc),
+        A::Back,
+        "Close the history",
+        Some("close"),
     ),
     bind(C::Indicators, key(K::Down), A::Down, "Next indicator", None),
     bind(C::Indicators, key(K::Up), A::Up, "Previous indicator", None),
@@ -623,7 +753,7 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// Every context in the order the help overlay lists them.
-pub const HELP_ORDER: [Context; 12] = [
+pub const HELP_ORDER: [Context; 15] = [
     Context::Global,
     Context::Login,
     Context::LoginIdle,
@@ -635,6 +765,9 @@ pub const HELP_ORDER: [Context; 12] = [
     Context::Record,
     Context::Indicators,
     Context::Inbox,
+    Context::Form,
+    Context::Picker,
+    Context::History,
     Context::Help,
 ];
 
@@ -644,6 +777,24 @@ mod tests {
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let same =
+                    a.context == b.context && a.key.code == b.key.code && a.key.ctrl == b.key.ctrl;
+                assert!(
+                    !same || a.action == b.action,
+                    "{:?} {:?}: {:?} and {:?}",
+                    a.context,
+                    a.key.code,
+                    a.action,
+                    b.action
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,13 +5,16 @@ pub mod app;
 pub mod clock;
 pub mod dob;
 pub mod effects;
+pub mod form;
 pub mod glyphs;
 pub mod headless;
 pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod picker;
 mod runtime;
+pub mod saves;
 pub mod screens;
 pub mod theme;
 

@@ -9,7 +9,8 @@ use crate::api::{
     SearchParams, UserSummary,
 };
 use crate::client::ClientError;
-use crate::model::ReasonCode;
+use crate::model::{IdentityHistoryEntry, Organisation, ReasonCode};
+use crate::tui::saves::{Save, Saved};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -48,6 +49,15 @@ pub enum Msg {
     },
     UnreadCountDone(Result<u64, ClientError>),
     InboxDone(Result<(Vec<InboxEntry>, u64), ClientError>),
+    FormSaved {
+        request_id: u64,
+        result: Result<Saved, ClientError>,
+    },
+    OrganisationsLoaded(Result<Vec<Organisation>, ClientError>),
+    HistoryLoaded {
+        request_id: u64,
+        result: Result<Vec<IdentityHistoryEntry>, ClientError>,
+    },
 }
 
 impl Msg {
@@ -110,4 +120,14 @@ pub enum Effect {
     EnrolFinish(EnrolFinishRequest),
     /// A fresh login for the locked user; the old session is ended first.
     Unlock(LoginRequest),
+    SaveForm {
+        request_id: u64,
+        save: Save,
+    },
+    /// The organisations for pickers: names and contacts, no child data.
+    LoadOrganisations,
+    LoadHistory {
+        request_id: u64,
+        child: String,
+    },
 }

@@ -5,14 +5,14 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::Json;
 
-use super::change::{audit_change, JsonBody};
+use super::change::{audit_change, audit_of, JsonBody};
 use super::children::viewer;
 use crate::api::{Duplicates, ErrorBody, MergeRequest, MergeResult};
 use crate::model::DirectoryId;
 use crate::server::auth::AuthUser;
 use crate::server::error::ApiError;
 use crate::server::{duplicates, policy, AppState};
-use crate::store::StoreError;
+use crate::store::{MergeCounts, StoreError};
 
 /// The list answers at most this many pairs, strongest first.
 const MAX_PAIRS: usize = 200;
@@ -80,16 +80,17 @@ pub async fn merge(
             return Err(e);
         }
     }
+    let audit = audit_of(&state, &user, "merge", subjects, |counts: &MergeCounts| {
+        Ok(serde_json::json!({
+            "carers": counts.carers,
+            "involvements": counts.involvements,
+            "history": counts.history,
+        }))
+    });
     let counts = state
         .store
-        .merge_children(survivor.as_str(), merged.as_str(), state.clock.now())
+        .merge_children(survivor.as_str(), merged.as_str(), state.clock.now(), audit)
         .await?;
-    let details = serde_json::json!({
-        "carers": counts.carers,
-        "involvements": counts.involvements,
-        "history": counts.history,
-    });
-    audit_change(&state, &user, "merge", subjects, Ok(details)).await?;
     Ok(Json(MergeResult {
         survivor: survivor.to_string(),
         merged: merged.to_string(),

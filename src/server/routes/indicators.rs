@@ -5,9 +5,9 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::Json;
 
-use super::change::{audit_change, conflict, JsonBody, STALE};
+use super::change::{audit_change, audit_of, conflict, JsonBody, STALE};
 use super::children::{contacts, viewer};
-use crate::api::{ErrorBody, IndicatorUpdate, InvolvementView};
+use crate::api::{ErrorBody, ErrorCode, IndicatorUpdate, InvolvementView};
 use crate::model::IndicatorMark;
 use crate::server::auth::AuthUser;
 use crate::server::error::ApiError;
@@ -83,43 +83,50 @@ pub async fn update(
         audit_change(&state, &user, "indicators_set", subjects, Err(&e)).await?;
         return Err(e);
     }
-    let outcome = state
-        .store
-        .write_indicators(IndicatorWrite {
-            involvement_id: id,
-            version: body.version,
-            indicators: body.indicators(),
-            move_lead: body.move_lead,
-            mark: IndicatorMark {
-                set_by: user.display_name.clone(),
-                set_at: state.clock.now(),
-            },
-        })
-        .await?;
-    match outcome {
-        IndicatorOutcome::Written {
-            before,
-            involvement,
-            lead_moved_from,
-        } => {
-            let details = serde_json::json!({
+    let audit = audit_of(
+        &state,
+        &user,
+        "indicators_set",
+        subjects,
+        move |outcome: &IndicatorOutcome| match outcome {
+            IndicatorOutcome::Written {
+                before,
+                involvement,
+                lead_moved_from,
+            } => Ok(serde_json::json!({
                 "involvement": id,
                 "before": before,
                 "after": involvement.indicators,
                 "lead_moved_from": lead_moved_from,
-            });
-            audit_change(&state, &user, "indicators_set", subjects, Ok(details)).await?;
+            })),
+            _ => Err(ErrorCode::Conflict),
+        },
+    );
+    let outcome = state
+        .store
+        .write_indicators(
+            IndicatorWrite {
+                involvement_id: id,
+                version: body.version,
+                indicators: body.indicators(),
+                move_lead: body.move_lead,
+                mark: IndicatorMark {
+                    set_by: user.display_name.clone(),
+                    set_at: state.clock.now(),
+                },
+            },
+            audit,
+        )
+        .await?;
+    match outcome {
+        IndicatorOutcome::Written { involvement, .. } => {
             let of = InvolvementOf {
                 involvement: *involvement,
                 ..of
             };
             Ok(Json(view_of(&state, &viewer, of).await?))
         }
-        IndicatorOutcome::Stale => {
-            let e = conflict(STALE);
-            audit_change(&state, &user, "indicators_set", subjects, Err(&e)).await?;
-            Err(e)
-        }
+        IndicatorOutcome::Stale => Err(conflict(STALE)),
         IndicatorOutcome::LeadHeldElsewhere { involvement_id } => {
             let holder = involvement_of(&state, involvement_id).await?;
             let holder = view_of(&state, &viewer, holder).await?;
@@ -129,11 +136,9 @@ pub async fn update(
             } else {
                 holder.organisation.name
             };
-            let e = conflict(format!(
+            Err(conflict(format!(
                 "{name} is lead professional for this child now. Confirm to move it to your involvement."
-            ));
-            audit_change(&state, &user, "indicators_set", subjects, Err(&e)).await?;
-            Err(e)
+            )))
         }
     }
 }

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::Json;
 
-use super::change::{audit_change, conflict, JsonBody, STALE};
+use super::change::{audit_change, audit_of, conflict, JsonBody, STALE};
 use super::children::viewer;
 use super::indicators::{involvement_of, view_of};
-use crate::api::{ErrorBody, InvolvementUpdate, InvolvementView, NewInvolvement};
+use crate::api::{ErrorBody, ErrorCode, InvolvementUpdate, InvolvementView, NewInvolvement};
 use crate::model::validation::{self, FieldError};
 use crate::model::{ConsentBasis, DirectoryId, Involvement, Organisation, Practitioner};
 use crate::server::auth::AuthUser;
@@ -126,20 +126,29 @@ pub async fn add(
         marks: Default::default(),
         version: 1,
     };
+    let organisation = involvement.organisation.code.clone();
+    let consent_basis = involvement.consent.as_ref().map(|c| match c {
+        ConsentBasis::Consent { .. } => "consent",
+        ConsentBasis::SignificantHarm => "significant_harm",
+    });
+    let audit = audit_of(
+        &state,
+        &user,
+        "involvement_add",
+        subjects,
+        move |new_id: &i64| {
+            Ok(serde_json::json!({
+                "involvement": new_id,
+                "organisation": organisation,
+                "consent_basis": consent_basis,
+            }))
+        },
+    );
     let new_id = state
         .store
-        .add_involvement(id.as_str(), involvement)
+        .add_involvement(id.as_str(), involvement, audit)
         .await?;
     let of = involvement_of(&state, new_id).await?;
-    let details = serde_json::json!({
-        "involvement": new_id,
-        "organisation": of.involvement.organisation.code,
-        "consent_basis": of.involvement.consent.as_ref().map(|c| match c {
-            ConsentBasis::Consent { .. } => "consent",
-            ConsentBasis::SignificantHarm => "significant_harm",
-        }),
-    });
-    audit_change(&state, &user, "involvement_add", subjects, Ok(details)).await?;
     Ok(Json(view_of(&state, &viewer, of).await?))
 }
 
@@ -177,27 +186,27 @@ pub async fn update(
         end_date: body.end_date,
         consent: body.consent,
     };
-    let Some(involvement) = state
-        .store
-        .update_involvement(id, body.version, details)
-        .await?
-    else {
-        let e = conflict(STALE);
-        audit_change(&state, &user, "involvement_update", subjects, Err(&e)).await?;
-        return Err(e);
-    };
-    let audit_details = serde_json::json!({
-        "involvement": id,
-        "ended": involvement.end_date.is_some() && of.involvement.end_date.is_none(),
-    });
-    audit_change(
+    let was_current = of.involvement.end_date.is_none();
+    let audit = audit_of(
         &state,
         &user,
         "involvement_update",
         subjects,
-        Ok(audit_details),
-    )
-    .await?;
+        move |saved: &Option<Involvement>| match saved {
+            Some(i) => Ok(serde_json::json!({
+                "involvement": id,
+                "ended": i.end_date.is_some() && was_current,
+            })),
+            None => Err(ErrorCode::Conflict),
+        },
+    );
+    let Some(involvement) = state
+        .store
+        .update_involvement(id, body.version, details, audit)
+        .await?
+    else {
+        return Err(conflict(STALE));
+    };
     let of = InvolvementOf { involvement, ..of };
     Ok(Json(view_of(&state, &viewer, of).await?))
 }

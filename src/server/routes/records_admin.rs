@@ -7,11 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use rand::Rng;
 
-use super::change::{audit_change, conflict, JsonBody, STALE};
+use super::change::{audit_change, audit_of, conflict, JsonBody, STALE};
 use super::children::{contacts, viewer};
 use crate::api::{
-    AddressUpdate, CarerInput, ChildRecord, Created, DeathRecord, ErrorBody, IdentityHistory,
-    IdentityUpdate, NewChild, Organisations, ShieldOverride, ShieldUpdate, VersionParam,
+    AddressUpdate, CarerInput, ChildRecord, Created, DeathRecord, ErrorBody, ErrorCode,
+    IdentityHistory, IdentityUpdate, NewChild, Organisations, ShieldOverride, ShieldUpdate,
+    VersionParam,
 };
 use crate::model::validation::{self, FieldError};
 use crate::model::{
@@ -119,9 +120,20 @@ async fn change(
         name: user.display_name.clone(),
         at: state.clock.now(),
     };
+    let audit = audit_of(
+        state,
+        user,
+        action,
+        subjects,
+        move |outcome: &ChildOutcome| match outcome {
+            ChildOutcome::Written { .. } => Ok(details),
+            ChildOutcome::Stale => Err(ErrorCode::Conflict),
+            ChildOutcome::NotFound | ChildOutcome::NoSuchCarer => Err(ErrorCode::NotFound),
+        },
+    );
     let outcome = state
         .store
-        .change_child(id.as_str(), version, change, by)
+        .change_child(id.as_str(), version, change, by, audit)
         .await
         .map_err(|e| match e {
             StoreError::AlreadyExists(what) => {
@@ -130,15 +142,8 @@ async fn change(
             e => e.into(),
         })?;
     match outcome {
-        ChildOutcome::Written { after, .. } => {
-            audit_change(state, user, action, subjects, Ok(details)).await?;
-            Ok(Json(admin_view(state, &viewer, *after).await?))
-        }
-        ChildOutcome::Stale => {
-            let e = conflict(STALE);
-            audit_change(state, user, action, subjects, Err(&e)).await?;
-            Err(e)
-        }
+        ChildOutcome::Written { after, .. } => Ok(Json(admin_view(state, &viewer, *after).await?)),
+        ChildOutcome::Stale => Err(conflict(STALE)),
         ChildOutcome::NotFound => Err(ApiError::not_found("No child has that directory ID.")),
         ChildOutcome::NoSuchCarer => Err(ApiError::not_found("This child has no such carer.")),
     }

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::audit::append_chained;
 use super::directory::{
     candidate_from_row, index_surnames, insert_involvement, involvement_from_row, load_child,
     CANDIDATE_COLUMNS, INVOLVEMENT_SELECT,
@@ -17,8 +18,9 @@ use super::{
 use crate::model::IndicatorMarks;
 use crate::model::{names, Child, FormerName, Identity, IdentityHistoryEntry, Involvement};
 use crate::store::{
-    ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite, InvolvementDetails,
-    InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry, StoreError, StoreResult,
+    AuditOf, ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite,
+    InvolvementDetails, InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry, StoreError,
+    StoreResult,
 };
 
 fn load_involvement(conn: &Connection, id: i64) -> StoreResult<Option<Involvement>> {
@@ -97,8 +99,21 @@ fn rewrite_child(tx: &Connection, before: &Child, after: &Child, version: i64) -
     index_surnames(tx, &mut HashMap::new(), after)
 }
 
-fn write_indicators(c: &mut Connection, w: IndicatorWrite) -> StoreResult<IndicatorOutcome> {
+/// Runs `write` and appends its audit event in one IMMEDIATE transaction. A refused
+/// write (stale, not found) changes nothing but is still audited.
+fn audited<T>(
+    c: &mut Connection,
+    write: impl FnOnce(&Connection) -> StoreResult<T>,
+    audit: AuditOf<T>,
+) -> StoreResult<T> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let outcome = write(&tx)?;
+    append_chained(&tx, &audit(&outcome))?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+fn write_indicators(tx: &Connection, w: IndicatorWrite) -> StoreResult<IndicatorOutcome> {
     let (child_id, version): (String, i64) = tx
         .query_row(
             "SELECT child_id, version FROM involvements WHERE id = ?1",
@@ -110,7 +125,7 @@ fn write_indicators(c: &mut Connection, w: IndicatorWrite) -> StoreResult<Indica
     if version != w.version {
         return Ok(IndicatorOutcome::Stale);
     }
-    let current = load_involvement(&tx, w.involvement_id)?.expect("read in this transaction");
+    let current = load_involvement(tx, w.involvement_id)?.expect("read in this transaction");
     let before = current.indicators;
     let mut lead_moved_from = None;
     if w.indicators.lead_professional && !before.lead_professional {
@@ -175,8 +190,7 @@ fn write_indicators(c: &mut Connection, w: IndicatorWrite) -> StoreResult<Indica
             to_json(&marks)
         ],
     )?;
-    let involvement = load_involvement(&tx, w.involvement_id)?.expect("written just now");
-    tx.commit()?;
+    let involvement = load_involvement(tx, w.involvement_id)?.expect("written just now");
     Ok(IndicatorOutcome::Written {
         before,
         involvement: Box::new(involvement),
@@ -185,14 +199,13 @@ fn write_indicators(c: &mut Connection, w: IndicatorWrite) -> StoreResult<Indica
 }
 
 fn change_child(
-    c: &mut Connection,
+    tx: &Connection,
     id: &str,
     version: i64,
     change: ChildChange,
     by: ChangedBy,
 ) -> StoreResult<ChildOutcome> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(before) = load_child(&tx, id)? else {
+    let Some(before) = load_child(tx, id)? else {
         return Ok(ChildOutcome::NotFound);
     };
     if before.version != version {
@@ -270,9 +283,8 @@ fn change_child(
             }
         }
     }
-    rewrite_child(&tx, &before, &after, version + 1)?;
-    let after = load_child(&tx, id)?.expect("written just now");
-    tx.commit()?;
+    rewrite_child(tx, &before, &after, version + 1)?;
+    let after = load_child(tx, id)?.expect("written just now");
     Ok(ChildOutcome::Written {
         before: Box::new(before),
         after: Box::new(after),
@@ -280,14 +292,13 @@ fn change_child(
 }
 
 fn merge(
-    c: &mut Connection,
+    tx: &Connection,
     survivor: &str,
     merged: &str,
     at: DateTime<Utc>,
 ) -> StoreResult<MergeCounts> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let load = |id: &str| -> StoreResult<Child> {
-        load_child(&tx, id)?.ok_or_else(|| StoreError::NotFound(format!("child {id}")))
+        load_child(tx, id)?.ok_or_else(|| StoreError::NotFound(format!("child {id}")))
     };
     let (before, gone) = (load(survivor)?, load(merged)?);
     // At most one lead professional per child survives the merge.
@@ -331,9 +342,9 @@ fn merge(
     if after.nhs_number.is_none() {
         after.nhs_number = gone.nhs_number.clone();
     }
-    unindex_surnames(&tx, &gone)?;
+    unindex_surnames(tx, &gone)?;
     tx.execute("DELETE FROM children WHERE id = ?1", [merged])?;
-    rewrite_child(&tx, &before, &after, before.version + 1)?;
+    rewrite_child(tx, &before, &after, before.version + 1)?;
     // Older redirects to the merged record follow it to the survivor.
     tx.execute(
         "UPDATE child_redirects SET survivor_id = ?1 WHERE survivor_id = ?2",
@@ -343,7 +354,6 @@ fn merge(
         "INSERT INTO child_redirects (merged_id, survivor_id, merged_at) VALUES (?1, ?2, ?3)",
         params![merged, survivor, ts(at)],
     )?;
-    tx.commit()?;
     Ok(MergeCounts {
         carers: carers as u64,
         involvements: involvements as u64,
@@ -374,14 +384,30 @@ impl MaintenanceStore for SqliteStore {
         .await
     }
 
-    async fn write_indicators(&self, write: IndicatorWrite) -> StoreResult<IndicatorOutcome> {
-        self.with_conn(move |c| write_indicators(c, write)).await
+    async fn write_indicators(
+        &self,
+        write: IndicatorWrite,
+        audit: AuditOf<IndicatorOutcome>,
+    ) -> StoreResult<IndicatorOutcome> {
+        self.with_conn(move |c| audited(c, |tx| write_indicators(tx, write), audit))
+            .await
     }
 
-    async fn add_involvement(&self, child_id: &str, involvement: Involvement) -> StoreResult<i64> {
+    async fn add_involvement(
+        &self,
+        child_id: &str,
+        involvement: Involvement,
+        audit: AuditOf<i64>,
+    ) -> StoreResult<i64> {
         let child_id = child_id.to_string();
-        self.with_conn(move |c| insert_involvement(c, &child_id, &involvement))
-            .await
+        self.with_conn(move |c| {
+            audited(
+                c,
+                |tx| insert_involvement(tx, &child_id, &involvement),
+                audit,
+            )
+        })
+        .await
     }
 
     async fn update_involvement(
@@ -389,33 +415,37 @@ impl MaintenanceStore for SqliteStore {
         id: i64,
         version: i64,
         d: InvolvementDetails,
+        audit: AuditOf<Option<Involvement>>,
     ) -> StoreResult<Option<Involvement>> {
         self.with_conn(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let p = d.practitioner.as_ref();
-            let n = tx.execute(
-                "UPDATE involvements SET practitioner_name = ?3, practitioner_phone = ?4,
+            audited(
+                c,
+                |tx| {
+                    let p = d.practitioner.as_ref();
+                    let n = tx.execute(
+                        "UPDATE involvements SET practitioner_name = ?3, practitioner_phone = ?4,
                      practitioner_email = ?5, start_date = ?6, end_date = ?7, consent = ?8,
                      version = version + 1
                  WHERE id = ?1 AND version = ?2",
-                params![
-                    id,
-                    version,
-                    p.map(|p| &p.name),
-                    p.and_then(|p| p.phone.as_ref()),
-                    p.and_then(|p| p.email.as_ref()),
-                    date(d.start_date),
-                    d.end_date.map(date),
-                    d.consent.as_ref().map(to_json),
-                ],
-            )?;
-            let out = if n == 1 {
-                load_involvement(&tx, id)?
-            } else {
-                None
-            };
-            tx.commit()?;
-            Ok(out)
+                        params![
+                            id,
+                            version,
+                            p.map(|p| &p.name),
+                            p.and_then(|p| p.phone.as_ref()),
+                            p.and_then(|p| p.email.as_ref()),
+                            date(d.start_date),
+                            d.end_date.map(date),
+                            d.consent.as_ref().map(to_json),
+                        ],
+                    )?;
+                    if n == 1 {
+                        load_involvement(tx, id)
+                    } else {
+                        Ok(None)
+                    }
+                },
+                audit,
+            )
         })
         .await
     }
@@ -426,9 +456,10 @@ impl MaintenanceStore for SqliteStore {
         version: i64,
         change: ChildChange,
         by: ChangedBy,
+        audit: AuditOf<ChildOutcome>,
     ) -> StoreResult<ChildOutcome> {
         let id = id.to_string();
-        self.with_conn(move |c| change_child(c, &id, version, change, by))
+        self.with_conn(move |c| audited(c, |tx| change_child(tx, &id, version, change, by), audit))
             .await
     }
 
@@ -499,9 +530,10 @@ impl MaintenanceStore for SqliteStore {
         survivor: &str,
         merged: &str,
         at: DateTime<Utc>,
+        audit: AuditOf<MergeCounts>,
     ) -> StoreResult<MergeCounts> {
         let (survivor, merged) = (survivor.to_string(), merged.to_string());
-        self.with_conn(move |c| merge(c, &survivor, &merged, at))
+        self.with_conn(move |c| audited(c, |tx| merge(tx, &survivor, &merged, at), audit))
             .await
     }
 

@@ -2,11 +2,14 @@
 //! the app, never awaits.
 
 pub mod enrol;
+pub mod form;
 pub mod help;
+pub mod history;
 pub mod inbox;
 pub mod indicators;
 pub mod lock;
 pub mod login;
+pub mod picker;
 pub mod protection;
 pub mod reason;
 pub mod record;
@@ -50,6 +53,15 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         if let Some(editor) = &app.indicators {
             indicators::draw(app, editor, frame, area);
+        }
+        if let Some(history) = &app.history {
+            history::draw(app, history, frame, area);
+        }
+        if let Some(p) = &app.picker {
+            picker::draw(app, p, frame, area);
+        }
+        if let Some(state) = &app.form {
+            form::draw(app, &state.form, frame, area);
         }
         if let Some(offset) = app.help {
             help::draw(app, offset, frame, area);

@@ -63,6 +63,18 @@ pub fn lines(
             theme.muted,
         ));
     }
+    if let Some(old) = &record.redirected_from {
+        out.push(Line::styled(
+            format!(" {old} was merged into this record ({}).", record.id),
+            theme.alert_warn,
+        ));
+    }
+    if let Some(died) = record.date_of_death {
+        out.push(Line::styled(
+            format!(" Died {}", date(died)),
+            theme.important,
+        ));
+    }
     if let Some(notice) = &record.restricted_notice {
         out.push(Line::styled(
             format!(" RESTRICTED RECORD: {notice}"),
