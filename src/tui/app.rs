@@ -762,8 +762,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.dirty = true;
             match result {
                 Ok(detail) => {
-                    app.search.notice = None;
+                    // Say what happened, and show the attendances at the end of the record.
+                    app.search.notice = Some(Notice::info(if detail.viewers.is_none() {
+                        "Attendance recorded: the responsible authority has been told."
+                    } else {
+                        "Silent view: nobody was notified. It is still audited."
+                    }));
                     view.protection = Some(detail);
+                    app.record_view_action(Action::Last);
                 }
                 Err(e) => {
                     if !app.session_expired(&e) {
