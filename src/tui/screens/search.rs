@@ -90,8 +90,9 @@ fn draw_results(app: &App, frame: &mut Frame, area: Rect, tier: Tier) {
         .results
         .iter()
         .map(|hit| Row::new(cells(app, hit, full)));
+    // The name matters most: it gets the larger share of the flexible width.
     let mut widths = vec![
-        Constraint::Fill(2),
+        Constraint::Fill(3),
         Constraint::Length(15),
         Constraint::Length(1),
         // Postcode districts have at most four characters.
