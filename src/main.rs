@@ -69,9 +69,20 @@ enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
-    /// Demo data: accounts and samples (demo databases only).
+    /// Demo data: `--children N` seeds a synthetic directory; `accounts` and `sample` read one.
+    Demo(DemoArgs),
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct DemoArgs {
+    /// Seed N synthetic children (and the demo accounts) into an empty database.
+    #[arg(long, value_name = "N")]
+    children: Option<usize>,
+    #[command(flatten)]
+    db: DatabaseArg,
     #[command(subcommand)]
-    Demo(DemoCommand),
+    command: Option<DemoCommand>,
 }
 
 #[derive(clap::Args)]
@@ -248,12 +259,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             authority,
             db,
         }) => commands::import(&database(db)?, &file, authority).await,
-        Some(Command::Demo(DemoCommand::Accounts { db })) => {
-            commands::demo_accounts(&database(db)?).await
-        }
-        Some(Command::Demo(DemoCommand::Sample { count, db })) => {
-            commands::demo_sample(&database(db)?, count).await
-        }
+        Some(Command::Demo(demo)) => match (demo.command, demo.children) {
+            (Some(DemoCommand::Accounts { db }), _) => {
+                commands::demo_accounts(&database(db)?).await
+            }
+            (Some(DemoCommand::Sample { count, db }), _) => {
+                commands::demo_sample(&database(db)?, count).await
+            }
+            (None, Some(children)) => commands::demo_seed(&database(demo.db)?, children).await,
+            (None, None) => anyhow::bail!("say how many children: contactpoint demo --children N"),
+        },
     }
 }
 

@@ -295,3 +295,32 @@ async fn the_openapi_document_describes_the_contract() {
     assert!(doc["components"]["schemas"].get("ChildRecord").is_some());
     assert_eq!(health, 200);
 }
+
+#[test]
+fn demo_children_seeds_an_empty_database_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_url(&dir);
+    let seed = bin()
+        .args(["demo", "--children", "250", "--database", &db])
+        .output()
+        .unwrap();
+    assert!(
+        seed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&seed.stderr).contains("Seeded 250 demo children"));
+    let sample = bin()
+        .args(["demo", "sample", "--count", "4", "--database", &db])
+        .output()
+        .unwrap();
+    assert_eq!(json_lines(&sample.stdout).len(), 4);
+    let again = bin()
+        .args(["demo", "--children", "10", "--database", &db])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a directory"));
+    let bare = bin().args(["demo", "--database", &db]).output().unwrap();
+    assert!(String::from_utf8_lossy(&bare.stderr).contains("--children N"));
+}

@@ -198,6 +198,19 @@ pub async fn import(
     Ok(())
 }
 
+/// Seeds a demo directory of `children` into an empty database and says how fast.
+pub async fn demo_seed(database: &str, children: usize) -> anyhow::Result<()> {
+    let store = store::open(database).await?;
+    let started = std::time::Instant::now();
+    seed::seed_demo(store.as_ref(), children, print_progress).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "Seeded {children} demo children in {seconds:.1} s ({:.0} children a second)",
+        children as f64 / seconds.max(1e-9)
+    );
+    Ok(())
+}
+
 pub async fn demo_accounts(database: &str) -> anyhow::Result<()> {
     let store = open_demo(database).await?;
     let keys = keys::server_keys(store.as_ref(), database, None, true).await?;
