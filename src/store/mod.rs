@@ -1,6 +1,7 @@
 //! Persistence behind one async trait, so handlers never know which database runs.
 //! SQLite is the embedded default; PostgreSQL follows the same contract.
 
+mod postgres;
 mod sqlite;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use crate::model::{
     Organisation, Role,
 };
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Set to `true` in a database that holds only synthetic demo data.
@@ -33,12 +35,16 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Opens the store a database URL names: `sqlite://PATH` (or a bare path).
+/// Whether a database URL names a PostgreSQL server.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens the store a database URL names: `postgres://...` / `postgresql://...`,
+/// or `sqlite://PATH` (or a bare path).
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::Database(
-            "PostgreSQL support is not built yet: use a sqlite:// database".into(),
-        ));
+    if is_postgres_url(url) {
+        return Ok(Arc::new(PostgresStore::open(url).await?));
     }
     let path = url.strip_prefix("sqlite://").unwrap_or(url);
     Ok(Arc::new(SqliteStore::open(path).await?))

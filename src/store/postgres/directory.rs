@@ -1,0 +1,546 @@
+//! Organisations, children and search candidates.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use futures_util::future::try_join_all;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
+
+use super::{enum_str, from_json, parse_enum, to_json, unique_as_exists, PostgresStore};
+use crate::model::names;
+use crate::model::{
+    Carer, Child, IndicatorMarks, Indicators, Involvement, Organisation, Practitioner,
+};
+use crate::store::{Candidate, CandidateQuery, DirectoryStore, Glance, StoreError, StoreResult};
+
+const ORG_COLUMNS: &str = "code, name, kind, phone, email, address, local_authority";
+
+fn org_from_row(r: &Row, at: usize) -> StoreResult<Organisation> {
+    Ok(Organisation {
+        code: r.try_get(at)?,
+        name: r.try_get(at + 1)?,
+        kind: parse_enum(r.try_get(at + 2)?)?,
+        phone: r.try_get(at + 3)?,
+        email: r.try_get(at + 4)?,
+        address: r.try_get(at + 5)?,
+        local_authority: r.try_get(at + 6)?,
+    })
+}
+
+const CANDIDATE_COLUMNS: &str =
+    "id, family_name, given_names, former_names, date_of_birth, gender, postcode, shielded, local_authority";
+
+fn candidate_from_row(r: &Row) -> StoreResult<Candidate> {
+    Ok(Candidate {
+        id: r.try_get(0)?,
+        family_name: r.try_get(1)?,
+        given_names: r.try_get(2)?,
+        former_names: from_json(r.try_get(3)?)?,
+        date_of_birth: r.try_get(4)?,
+        gender: parse_enum(r.try_get(5)?)?,
+        postcode: r.try_get(6)?,
+        shielded: r.try_get(7)?,
+        local_authority: r.try_get(8)?,
+    })
+}
+
+/// Finds or creates the id of a normalised surname form, indexing its keys when new.
+/// `ON CONFLICT` makes concurrent importers agree on one id per form.
+async fn surname_id(
+    tx: &deadpool_postgres::Transaction<'_>,
+    cache: &mut HashMap<String, i64>,
+    form: &str,
+) -> StoreResult<i64> {
+    if let Some(id) = cache.get(form) {
+        return Ok(*id);
+    }
+    let inserted = tx
+        .query_opt(
+            "INSERT INTO surnames (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id",
+            &[&form],
+        )
+        .await?;
+    let id = match inserted {
+        Some(row) => {
+            let id: i64 = row.try_get(0)?;
+            let keys: Vec<String> = names::keys(form).into_iter().collect();
+            tx.execute(
+                "INSERT INTO surname_keys (key, surname_id) SELECT unnest($1::text[]), $2
+                 ON CONFLICT DO NOTHING",
+                &[&keys, &id],
+            )
+            .await?;
+            id
+        }
+        None => tx
+            .query_one("SELECT id FROM surnames WHERE name = $1", &[&form])
+            .await?
+            .try_get(0)?,
+    };
+    cache.insert(form.to_string(), id);
+    Ok(id)
+}
+
+async fn insert_child(
+    tx: &deadpool_postgres::Transaction<'_>,
+    cache: &mut HashMap<String, i64>,
+    child: &Child,
+) -> StoreResult<()> {
+    let postcode = child.address.postcode().map(|p| p.as_str().to_string());
+    let district = child.address.postcode().map(|p| p.district().to_string());
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO children (id, nhs_number, family_name, given_names, former_names, date_of_birth,
+                 gender, address, postcode, postcode_district, local_authority, shielded, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .await?;
+    tx.execute(
+        &insert,
+        &[
+            &child.id.as_str(),
+            &child.nhs_number.as_ref().map(|n| n.as_str()),
+            &child.family_name,
+            &child.given_names,
+            &to_json(&child.former_names),
+            &child.date_of_birth,
+            &enum_str(&child.gender),
+            &to_json(&child.address),
+            &postcode,
+            &district,
+            &child.local_authority,
+            &child.shielded,
+            &child.version,
+        ],
+    )
+    .await?;
+
+    let mut forms = names::surname_forms(&child.family_name);
+    for former in &child.former_names {
+        forms.extend(names::surname_forms(&former.family_name));
+    }
+    forms.sort();
+    forms.dedup();
+    let index = tx
+        .prepare_cached(
+            "INSERT INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .await?;
+    for form in forms {
+        let sid = surname_id(tx, cache, &form).await?;
+        tx.execute(
+            &index,
+            &[&sid, &child.date_of_birth, &child.id.as_str(), &district],
+        )
+        .await?;
+    }
+
+    // Carers and involvements go out pipelined on the one connection.
+    let carer = tx
+        .prepare_cached(
+            "INSERT INTO carers (child_id, name, relationship, parental_responsibility, phone, email)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .await?;
+    let relationships: Vec<String> = child
+        .carers
+        .iter()
+        .map(|c| enum_str(&c.relationship))
+        .collect();
+    let (carer, id) = (&carer, child.id.as_str());
+    try_join_all(
+        child
+            .carers
+            .iter()
+            .zip(&relationships)
+            .map(|(c, rel)| async move {
+                tx.execute(
+                    carer,
+                    &[
+                        &id,
+                        &c.name,
+                        rel,
+                        &c.parental_responsibility,
+                        &c.phone,
+                        &c.email,
+                    ],
+                )
+                .await
+            }),
+    )
+    .await?;
+
+    let involvement = tx
+        .prepare_cached(
+            "INSERT INTO involvements (child_id, organisation, practitioner_name, practitioner_phone,
+                 practitioner_email, start_date, end_date, consent, has_information, taking_action,
+                 caf_completed, lead_professional, marks, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .await?;
+    let encoded: Vec<(Option<String>, String)> = child
+        .involvements
+        .iter()
+        .map(|i| (i.consent.as_ref().map(to_json), to_json(&i.marks)))
+        .collect();
+    let involvement = &involvement;
+    try_join_all(
+        child
+            .involvements
+            .iter()
+            .zip(&encoded)
+            .map(|(i, (consent, marks))| async move {
+                let p = i.practitioner.as_ref();
+                tx.execute(
+                    involvement,
+                    &[
+                        &id,
+                        &i.organisation.code,
+                        &p.map(|p| &p.name),
+                        &p.and_then(|p| p.phone.as_ref()),
+                        &p.and_then(|p| p.email.as_ref()),
+                        &i.start_date,
+                        &i.end_date,
+                        consent,
+                        &i.indicators.has_information,
+                        &i.indicators.taking_action,
+                        &i.indicators.caf_completed,
+                        &i.indicators.lead_professional,
+                        marks,
+                        &i.version,
+                    ],
+                )
+                .await
+            }),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn load_child(c: &deadpool_postgres::Object, id: &str) -> StoreResult<Option<Child>> {
+    let child = c.prepare_cached(
+        "SELECT id, nhs_number, family_name, given_names, former_names, date_of_birth, gender,
+                address, local_authority, shielded, version
+         FROM children WHERE id = $1",
+    );
+    let carers = c.prepare_cached(
+        "SELECT id, name, relationship, parental_responsibility, phone, email
+         FROM carers WHERE child_id = $1 ORDER BY id",
+    );
+    let org_columns = ORG_COLUMNS
+        .split(", ")
+        .map(|c| format!("o.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let involvements_sql = format!(
+        "SELECT i.id, i.practitioner_name, i.practitioner_phone, i.practitioner_email, i.start_date,
+                i.end_date, i.consent, i.has_information, i.taking_action, i.caf_completed,
+                i.lead_professional, i.marks, i.version, {org_columns}
+         FROM involvements i JOIN organisations o ON o.code = i.organisation
+         WHERE i.child_id = $1 ORDER BY i.end_date IS NOT NULL, i.start_date, i.id"
+    );
+    let involvements = c.prepare_cached(&involvements_sql);
+    let (child, carers, involvements) = tokio::try_join!(child, carers, involvements)?;
+    // The three reads share one round trip.
+    let by_id: [&(dyn ToSql + Sync); 1] = [&id];
+    let (row, carer_rows, involvement_rows) = tokio::try_join!(
+        c.query_opt(&child, &by_id),
+        c.query(&carers, &by_id),
+        c.query(&involvements, &by_id),
+    )?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let corrupt = |e: String| StoreError::Corrupt(e);
+    let mut child = Child {
+        id: r
+            .try_get::<_, &str>(0)?
+            .parse()
+            .map_err(|e| corrupt(format!("{e}")))?,
+        nhs_number: r
+            .try_get::<_, Option<&str>>(1)?
+            .map(|n| n.parse().map_err(|e| corrupt(format!("{e}"))))
+            .transpose()?,
+        family_name: r.try_get(2)?,
+        given_names: r.try_get(3)?,
+        former_names: from_json(r.try_get(4)?)?,
+        date_of_birth: r.try_get(5)?,
+        gender: parse_enum(r.try_get(6)?)?,
+        address: from_json(r.try_get(7)?)?,
+        local_authority: r.try_get(8)?,
+        shielded: r.try_get(9)?,
+        carers: Vec::new(),
+        involvements: Vec::new(),
+        version: r.try_get(10)?,
+    };
+    child.carers = carer_rows
+        .iter()
+        .map(|r| {
+            Ok(Carer {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                relationship: parse_enum(r.try_get(2)?)?,
+                parental_responsibility: r.try_get(3)?,
+                phone: r.try_get(4)?,
+                email: r.try_get(5)?,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    child.involvements = involvement_rows
+        .iter()
+        .map(|r| {
+            let practitioner = r
+                .try_get::<_, Option<String>>(1)?
+                .map(|name| -> StoreResult<_> {
+                    Ok(Practitioner {
+                        name,
+                        phone: r.try_get(2)?,
+                        email: r.try_get(3)?,
+                    })
+                })
+                .transpose()?;
+            Ok(Involvement {
+                id: r.try_get(0)?,
+                practitioner,
+                start_date: r.try_get(4)?,
+                end_date: r.try_get(5)?,
+                consent: r
+                    .try_get::<_, Option<&str>>(6)?
+                    .map(from_json)
+                    .transpose()?,
+                indicators: Indicators {
+                    has_information: r.try_get(7)?,
+                    taking_action: r.try_get(8)?,
+                    caf_completed: r.try_get(9)?,
+                    lead_professional: r.try_get(10)?,
+                },
+                marks: from_json::<IndicatorMarks>(r.try_get(11)?)?,
+                version: r.try_get(12)?,
+                organisation: org_from_row(r, 13)?,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok(Some(child))
+}
+
+type Param = Box<dyn ToSql + Sync + Send>;
+
+/// Builds the candidate query: one indexed SELECT per condition, combined with UNION.
+/// The same conditions as SQLite's, so both return the same set in the same order.
+fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Param>) {
+    let mut parts = Vec::new();
+    let mut args: Vec<Param> = Vec::new();
+    let mut bind = |v: Param| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    let surname_ids = (!q.name_keys.is_empty()).then(|| {
+        let keys = bind(Box::new(q.name_keys.clone()));
+        format!("SELECT surname_id FROM surname_keys WHERE key = ANY({keys})")
+    });
+    if let (Some(ids), false) = (&surname_ids, q.name_dobs.is_empty()) {
+        let dobs = bind(Box::new(q.name_dobs.clone()));
+        parts.push(format!(
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth = ANY({dobs})"
+        ));
+    }
+    if let (Some(ids), Some((from, to))) = (&surname_ids, q.name_dob_window) {
+        let (a, b) = (bind(Box::new(from)), bind(Box::new(to)));
+        parts.push(format!(
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth BETWEEN {a} AND {b}"
+        ));
+    }
+    if let (Some(ids), Some(district)) = (&surname_ids, &q.name_district) {
+        let p = bind(Box::new(district.clone()));
+        parts.push(format!(
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND postcode_district = {p}"
+        ));
+    }
+    if let Some(postcode) = &q.postcode {
+        let p = bind(Box::new(postcode.clone()));
+        parts.push(format!("SELECT id FROM children WHERE postcode = {p}"));
+    }
+    if let Some(id) = &q.directory_id {
+        let p = bind(Box::new(id.clone()));
+        parts.push(format!("SELECT id FROM children WHERE id = {p}"));
+    }
+    if let Some(nhs) = &q.nhs_number {
+        let p = bind(Box::new(nhs.clone()));
+        parts.push(format!("SELECT id FROM children WHERE nhs_number = {p}"));
+    }
+    if parts.is_empty() {
+        return (String::new(), args);
+    }
+    let limit = bind(Box::new(q.limit as i64));
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM children WHERE id IN ({}) ORDER BY id LIMIT {limit}",
+        parts.join(" UNION ")
+    );
+    (sql, args)
+}
+
+#[async_trait]
+impl DirectoryStore for PostgresStore {
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&key, &value],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn count_children(&self) -> StoreResult<u64> {
+        let c = self.client().await?;
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM children", &[])
+            .await?
+            .try_get(0)?;
+        Ok(n as u64)
+    }
+
+    async fn insert_organisations(&self, orgs: Vec<Organisation>) -> StoreResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let insert = tx
+            .prepare(&format!(
+                "INSERT INTO organisations ({ORG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            ))
+            .await?;
+        for o in &orgs {
+            tx.execute(
+                &insert,
+                &[
+                    &o.code,
+                    &o.name,
+                    &enum_str(&o.kind),
+                    &o.phone,
+                    &o.email,
+                    &o.address,
+                    &o.local_authority,
+                ],
+            )
+            .await
+            .map_err(|e| unique_as_exists(e, || format!("organisation {}", o.code)))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn organisation(&self, code: &str) -> StoreResult<Option<Organisation>> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations WHERE code = $1"
+            ))
+            .await?;
+        c.query_opt(&stmt, &[&code])
+            .await?
+            .map(|r| org_from_row(&r, 0))
+            .transpose()
+    }
+
+    async fn directory_team(&self, local_authority: &str) -> StoreResult<Option<Organisation>> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations
+                 WHERE kind = 'directory_team' AND local_authority = $1 ORDER BY code LIMIT 1"
+            ))
+            .await?;
+        c.query_opt(&stmt, &[&local_authority])
+            .await?
+            .map(|r| org_from_row(&r, 0))
+            .transpose()
+    }
+
+    async fn insert_children(&self, children: Vec<Child>) -> StoreResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let mut cache = HashMap::new();
+        for child in &children {
+            insert_child(&tx, &mut cache, child).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn child(&self, id: &str) -> StoreResult<Option<Child>> {
+        let c = self.client().await?;
+        load_child(&c, id).await
+    }
+
+    async fn candidates(&self, query: CandidateQuery) -> StoreResult<Vec<Candidate>> {
+        let (sql, args) = candidate_sql(&query);
+        if sql.is_empty() {
+            return Ok(Vec::new());
+        }
+        let c = self.client().await?;
+        let stmt = c.prepare_cached(&sql).await?;
+        let params: Vec<&(dyn ToSql + Sync)> = args
+            .iter()
+            .map(|a| a.as_ref() as &(dyn ToSql + Sync))
+            .collect();
+        c.query(&stmt, &params)
+            .await?
+            .iter()
+            .map(candidate_from_row)
+            .collect()
+    }
+
+    async fn glance(&self, ids: Vec<String>) -> StoreResult<HashMap<String, Glance>> {
+        let mut out: HashMap<String, Glance> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(
+                "SELECT i.child_id, o.kind, o.name FROM involvements i
+                 JOIN organisations o ON o.code = i.organisation
+                 WHERE i.child_id = ANY($1) AND i.end_date IS NULL AND o.kind IN ('school', 'gp_practice')
+                 ORDER BY i.start_date, i.id",
+            )
+            .await?;
+        for r in c.query(&stmt, &[&ids]).await? {
+            let entry = out.entry(r.try_get(0)?).or_default();
+            let name: String = r.try_get(2)?;
+            match r.try_get::<_, &str>(1)? {
+                "school" => entry.school = Some(name),
+                _ => entry.gp_practice = Some(name),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn sample_children(&self, count: usize) -> StoreResult<Vec<Candidate>> {
+        let c = self.client().await?;
+        let total: i64 = c
+            .query_one("SELECT count(*) FROM children", &[])
+            .await?
+            .try_get(0)?;
+        let step = (total / count.max(1) as i64).max(1);
+        c.query(
+            &format!(
+                "SELECT {CANDIDATE_COLUMNS} FROM children WHERE seq % $1 = 0 ORDER BY seq LIMIT $2"
+            ),
+            &[&step, &(count as i64)],
+        )
+        .await?
+        .iter()
+        .map(candidate_from_row)
+        .collect()
+    }
+}
