@@ -8,8 +8,9 @@ mod directory;
 mod notifications;
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio_postgres::error::SqlState;
@@ -61,8 +62,12 @@ impl PostgresStore {
                 recycling_method: RecyclingMethod::Fast,
             },
         );
+        // Bounded waits: an unreachable database is an error to report, not a hang.
         let pool = Pool::builder(manager)
             .max_size(16)
+            .runtime(Runtime::Tokio1)
+            .create_timeout(Some(Duration::from_secs(10)))
+            .wait_timeout(Some(Duration::from_secs(30)))
             .build()
             .map_err(|e| StoreError::Database(e.to_string()))?;
         let store = PostgresStore { pool };
