@@ -131,14 +131,15 @@ impl Cluster {
         cmd
     }
 
-    fn run(&self, program: &str, args: &[&str]) -> Result<(), String> {
+    /// Runs a server binary to completion; its standard output.
+    fn output(&self, program: &str, args: &[&str]) -> Result<String, String> {
         let out = self
             .command(program)
             .args(args)
             .output()
             .map_err(|e| format!("{program}: {e}"))?;
         if out.status.success() {
-            Ok(())
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         } else {
             Err(format!(
                 "{program} failed: {}{}",
@@ -209,21 +210,7 @@ fn start_cluster(bin: PathBuf) -> Result<String, String> {
 
 fn init_and_start(cluster: &Cluster) -> Result<u16, String> {
     let data = cluster.data();
-    cluster.run(
-        "initdb",
-        &[
-            "-D",
-            &data,
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ],
-    )?;
+    init_data_dir(cluster, &data)?;
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
@@ -235,11 +222,52 @@ fn init_and_start(cluster: &Cluster) -> Result<u16, String> {
         cluster.dir.display()
     );
     let log = cluster.dir.join("server.log").display().to_string();
-    cluster.run(
+    cluster.output(
         "pg_ctl",
         &["-D", &data, "-l", &log, "-o", &options, "-w", "start"],
     )?;
     Ok(port)
+}
+
+/// A fresh data directory: a copy of one `initdb` made earlier (initdb takes most
+/// of a cluster's start-up, and every test binary starts one), else `initdb`.
+fn init_data_dir(cluster: &Cluster, data: &str) -> Result<(), String> {
+    let version = cluster.output("initdb", &["--version"])?;
+    let version: String = version
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let cached = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(version.trim_matches('-'));
+    let copy = |from: &str, to: &str| {
+        Command::new("cp")
+            .args(["-a", from, to])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if cached.join("PG_VERSION").is_file() && copy(&cached.display().to_string(), data) {
+        return Ok(());
+    }
+    cluster.output(
+        "initdb",
+        &[
+            "-D",
+            data,
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ],
+    )?;
+    // Staged then renamed, so a binary running alongside never copies half a cache.
+    let staging = cached.with_extension(format!("{}.tmp", std::process::id()));
+    if copy(data, &staging.display().to_string()) && std::fs::rename(&staging, &cached).is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    Ok(())
 }
 
 /// A shell command that stops the cluster at once and removes its directory.

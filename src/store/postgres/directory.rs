@@ -1,9 +1,8 @@
 //! Organisations, children and search candidates.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
-use futures_util::future::try_join_all;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
@@ -45,178 +44,216 @@ fn candidate_from_row(r: &Row) -> StoreResult<Candidate> {
     })
 }
 
-/// Finds or creates the id of a normalised surname form, indexing its keys when new.
-/// `ON CONFLICT` makes concurrent importers agree on one id per form.
-async fn surname_id(
+/// Inserts a batch with one statement per table: rows travel as arrays and are
+/// unnested in the database, so a batch costs a handful of round trips, not
+/// several per child. `WITH ORDINALITY ... ORDER BY` keeps generated ids (carers,
+/// involvements, the sampling order) in batch order, as SQLite assigns them.
+async fn insert_batch(
     tx: &deadpool_postgres::Transaction<'_>,
-    cache: &mut HashMap<String, i64>,
-    form: &str,
-) -> StoreResult<i64> {
-    if let Some(id) = cache.get(form) {
-        return Ok(*id);
-    }
-    let inserted = tx
-        .query_opt(
-            "INSERT INTO surnames (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id",
-            &[&form],
-        )
-        .await?;
-    let id = match inserted {
-        Some(row) => {
-            let id: i64 = row.try_get(0)?;
-            let keys: Vec<String> = names::keys(form).into_iter().collect();
-            tx.execute(
-                "INSERT INTO surname_keys (key, surname_id) SELECT unnest($1::text[]), $2
-                 ON CONFLICT DO NOTHING",
-                &[&keys, &id],
-            )
-            .await?;
-            id
-        }
-        None => tx
-            .query_one("SELECT id FROM surnames WHERE name = $1", &[&form])
-            .await?
-            .try_get(0)?,
-    };
-    cache.insert(form.to_string(), id);
-    Ok(id)
-}
-
-async fn insert_child(
-    tx: &deadpool_postgres::Transaction<'_>,
-    cache: &mut HashMap<String, i64>,
-    child: &Child,
+    children: &[Child],
 ) -> StoreResult<()> {
-    let postcode = child.address.postcode().map(|p| p.as_str().to_string());
-    let district = child.address.postcode().map(|p| p.district().to_string());
-    let insert = tx
-        .prepare_cached(
-            "INSERT INTO children (id, nhs_number, family_name, given_names, former_names, date_of_birth,
-                 gender, address, postcode, postcode_district, local_authority, shielded, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .await?;
+    let districts: Vec<Option<String>> = children
+        .iter()
+        .map(|c| c.address.postcode().map(|p| p.district().to_string()))
+        .collect();
     tx.execute(
-        &insert,
+        "INSERT INTO children (id, nhs_number, family_name, given_names, former_names, date_of_birth,
+             gender, address, postcode, postcode_district, local_authority, shielded, version)
+         SELECT id, nhs, family, given, former, dob, gender, address, postcode, district, la, shielded, version
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
+                     $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::int8[])
+             WITH ORDINALITY AS u(id, nhs, family, given, former, dob, gender, address, postcode,
+                                  district, la, shielded, version, n)
+         ORDER BY n",
         &[
-            &child.id.as_str(),
-            &child.nhs_number.as_ref().map(|n| n.as_str()),
-            &child.family_name,
-            &child.given_names,
-            &to_json(&child.former_names),
-            &child.date_of_birth,
-            &enum_str(&child.gender),
-            &to_json(&child.address),
-            &postcode,
-            &district,
-            &child.local_authority,
-            &child.shielded,
-            &child.version,
+            &children.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            &children
+                .iter()
+                .map(|c| c.nhs_number.as_ref().map(|n| n.as_str()))
+                .collect::<Vec<_>>(),
+            &children.iter().map(|c| c.family_name.as_str()).collect::<Vec<_>>(),
+            &children.iter().map(|c| c.given_names.as_str()).collect::<Vec<_>>(),
+            &children.iter().map(|c| to_json(&c.former_names)).collect::<Vec<_>>(),
+            &children.iter().map(|c| c.date_of_birth).collect::<Vec<_>>(),
+            &children.iter().map(|c| enum_str(&c.gender)).collect::<Vec<_>>(),
+            &children.iter().map(|c| to_json(&c.address)).collect::<Vec<_>>(),
+            &children
+                .iter()
+                .map(|c| c.address.postcode().map(|p| p.as_str()))
+                .collect::<Vec<_>>(),
+            &districts,
+            &children.iter().map(|c| c.local_authority.as_str()).collect::<Vec<_>>(),
+            &children.iter().map(|c| c.shielded).collect::<Vec<_>>(),
+            &children.iter().map(|c| c.version).collect::<Vec<_>>(),
         ],
     )
     .await?;
 
-    let mut forms = names::surname_forms(&child.family_name);
-    for former in &child.former_names {
-        forms.extend(names::surname_forms(&former.family_name));
-    }
-    forms.sort();
-    forms.dedup();
-    let index = tx
-        .prepare_cached(
-            "INSERT INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
-             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        )
-        .await?;
-    for form in forms {
-        let sid = surname_id(tx, cache, &form).await?;
-        tx.execute(
-            &index,
-            &[&sid, &child.date_of_birth, &child.id.as_str(), &district],
-        )
-        .await?;
-    }
-
-    // Carers and involvements go out pipelined on the one connection.
-    let carer = tx
-        .prepare_cached(
-            "INSERT INTO carers (child_id, name, relationship, parental_responsibility, phone, email)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .await?;
-    let relationships: Vec<String> = child
-        .carers
+    // Every surname form each child is known by (whole, hyphen parts, former names).
+    let forms: Vec<Vec<String>> = children
         .iter()
-        .map(|c| enum_str(&c.relationship))
+        .map(|child| {
+            let mut forms = names::surname_forms(&child.family_name);
+            for former in &child.former_names {
+                forms.extend(names::surname_forms(&former.family_name));
+            }
+            forms.sort();
+            forms.dedup();
+            forms
+        })
         .collect();
-    let (carer, id) = (&carer, child.id.as_str());
-    try_join_all(
-        child
-            .carers
-            .iter()
-            .zip(&relationships)
-            .map(|(c, rel)| async move {
-                tx.execute(
-                    carer,
-                    &[
-                        &id,
-                        &c.name,
-                        rel,
-                        &c.parental_responsibility,
-                        &c.phone,
-                        &c.email,
-                    ],
-                )
-                .await
-            }),
+    let surname_ids = surname_ids(tx, forms.iter().flatten().cloned().collect()).await?;
+    let (mut sids, mut dobs, mut ids, mut dists) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for ((child, forms), district) in children.iter().zip(&forms).zip(&districts) {
+        for form in forms {
+            sids.push(surname_ids[form]);
+            dobs.push(child.date_of_birth);
+            ids.push(child.id.as_str());
+            dists.push(district.as_deref());
+        }
+    }
+    tx.execute(
+        "INSERT INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
+         SELECT * FROM unnest($1::int8[], $2::date[], $3::text[], $4::text[])
+         ON CONFLICT DO NOTHING",
+        &[&sids, &dobs, &ids, &dists],
     )
     .await?;
 
-    let involvement = tx
-        .prepare_cached(
-            "INSERT INTO involvements (child_id, organisation, practitioner_name, practitioner_phone,
-                 practitioner_email, start_date, end_date, consent, has_information, taking_action,
-                 caf_completed, lead_professional, marks, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .await?;
-    let encoded: Vec<(Option<String>, String)> = child
-        .involvements
+    let carers: Vec<(&str, &Carer)> = children
         .iter()
-        .map(|i| (i.consent.as_ref().map(to_json), to_json(&i.marks)))
+        .flat_map(|c| c.carers.iter().map(move |carer| (c.id.as_str(), carer)))
         .collect();
-    let involvement = &involvement;
-    try_join_all(
-        child
-            .involvements
+    tx.execute(
+        "INSERT INTO carers (child_id, name, relationship, parental_responsibility, phone, email)
+         SELECT child_id, name, relationship, pr, phone, email
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::text[], $6::text[])
+             WITH ORDINALITY AS u(child_id, name, relationship, pr, phone, email, n)
+         ORDER BY n",
+        &[
+            &carers.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            &carers
+                .iter()
+                .map(|(_, c)| c.name.as_str())
+                .collect::<Vec<_>>(),
+            &carers
+                .iter()
+                .map(|(_, c)| enum_str(&c.relationship))
+                .collect::<Vec<_>>(),
+            &carers
+                .iter()
+                .map(|(_, c)| c.parental_responsibility)
+                .collect::<Vec<_>>(),
+            &carers
+                .iter()
+                .map(|(_, c)| c.phone.as_deref())
+                .collect::<Vec<_>>(),
+            &carers
+                .iter()
+                .map(|(_, c)| c.email.as_deref())
+                .collect::<Vec<_>>(),
+        ],
+    )
+    .await?;
+
+    let involvements: Vec<(&str, &Involvement)> = children
+        .iter()
+        .flat_map(|c| c.involvements.iter().map(move |i| (c.id.as_str(), i)))
+        .collect();
+    let practitioner = |f: fn(&Practitioner) -> Option<&str>| {
+        involvements
             .iter()
-            .zip(&encoded)
-            .map(|(i, (consent, marks))| async move {
-                let p = i.practitioner.as_ref();
-                tx.execute(
-                    involvement,
-                    &[
-                        &id,
-                        &i.organisation.code,
-                        &p.map(|p| &p.name),
-                        &p.and_then(|p| p.phone.as_ref()),
-                        &p.and_then(|p| p.email.as_ref()),
-                        &i.start_date,
-                        &i.end_date,
-                        consent,
-                        &i.indicators.has_information,
-                        &i.indicators.taking_action,
-                        &i.indicators.caf_completed,
-                        &i.indicators.lead_professional,
-                        marks,
-                        &i.version,
-                    ],
-                )
-                .await
-            }),
+            .map(|(_, i)| i.practitioner.as_ref().and_then(f))
+            .collect::<Vec<_>>()
+    };
+    tx.execute(
+        "INSERT INTO involvements (child_id, organisation, practitioner_name, practitioner_phone,
+             practitioner_email, start_date, end_date, consent, has_information, taking_action,
+             caf_completed, lead_professional, marks, version)
+         SELECT child_id, organisation, p_name, p_phone, p_email, start_date, end_date, consent,
+                has_information, taking_action, caf_completed, lead_professional, marks, version
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[],
+                     $8::text[], $9::bool[], $10::bool[], $11::bool[], $12::bool[], $13::text[], $14::int8[])
+             WITH ORDINALITY AS u(child_id, organisation, p_name, p_phone, p_email, start_date, end_date,
+                                  consent, has_information, taking_action, caf_completed,
+                                  lead_professional, marks, version, n)
+         ORDER BY n",
+        &[
+            &involvements.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            &involvements
+                .iter()
+                .map(|(_, i)| i.organisation.code.as_str())
+                .collect::<Vec<_>>(),
+            &practitioner(|p| Some(p.name.as_str())),
+            &practitioner(|p| p.phone.as_deref()),
+            &practitioner(|p| p.email.as_deref()),
+            &involvements.iter().map(|(_, i)| i.start_date).collect::<Vec<_>>(),
+            &involvements.iter().map(|(_, i)| i.end_date).collect::<Vec<_>>(),
+            &involvements
+                .iter()
+                .map(|(_, i)| i.consent.as_ref().map(to_json))
+                .collect::<Vec<_>>(),
+            &involvements
+                .iter()
+                .map(|(_, i)| i.indicators.has_information)
+                .collect::<Vec<_>>(),
+            &involvements
+                .iter()
+                .map(|(_, i)| i.indicators.taking_action)
+                .collect::<Vec<_>>(),
+            &involvements
+                .iter()
+                .map(|(_, i)| i.indicators.caf_completed)
+                .collect::<Vec<_>>(),
+            &involvements
+                .iter()
+                .map(|(_, i)| i.indicators.lead_professional)
+                .collect::<Vec<_>>(),
+            &involvements.iter().map(|(_, i)| to_json(&i.marks)).collect::<Vec<_>>(),
+            &involvements.iter().map(|(_, i)| i.version).collect::<Vec<_>>(),
+        ],
     )
     .await?;
     Ok(())
+}
+
+/// The ids of these surname forms, creating (and indexing the keys of) new ones.
+/// Sorted, and `ON CONFLICT` on the name, so concurrent importers agree on one id
+/// per form and never deadlock.
+async fn surname_ids(
+    tx: &deadpool_postgres::Transaction<'_>,
+    forms: BTreeSet<String>,
+) -> StoreResult<HashMap<String, i64>> {
+    let forms: Vec<String> = forms.into_iter().collect();
+    let created = tx
+        .query(
+            "INSERT INTO surnames (name) SELECT unnest($1::text[]) ORDER BY 1
+             ON CONFLICT (name) DO NOTHING RETURNING id, name",
+            &[&forms],
+        )
+        .await?;
+    let (mut keys, mut key_ids) = (Vec::new(), Vec::new());
+    for row in &created {
+        let (id, name): (i64, &str) = (row.try_get(0)?, row.try_get(1)?);
+        for key in names::keys(name) {
+            keys.push(key);
+            key_ids.push(id);
+        }
+    }
+    tx.execute(
+        "INSERT INTO surname_keys (key, surname_id) SELECT * FROM unnest($1::text[], $2::int8[])
+         ON CONFLICT DO NOTHING",
+        &[&keys, &key_ids],
+    )
+    .await?;
+    tx.query(
+        "SELECT name, id FROM surnames WHERE name = ANY($1)",
+        &[&forms],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect()
 }
 
 async fn load_child(c: &deadpool_postgres::Object, id: &str) -> StoreResult<Option<Child>> {
@@ -469,10 +506,7 @@ impl DirectoryStore for PostgresStore {
     async fn insert_children(&self, children: Vec<Child>) -> StoreResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let mut cache = HashMap::new();
-        for child in &children {
-            insert_child(&tx, &mut cache, child).await?;
-        }
+        insert_batch(&tx, &children).await?;
         tx.commit().await?;
         Ok(())
     }
