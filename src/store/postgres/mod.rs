@@ -11,6 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio_postgres::error::SqlState;
@@ -34,18 +36,29 @@ pub struct PostgresStore {
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
-        // The error's own Display says only "db error"; the server's message is the useful part.
-        StoreError::Database(match e.as_db_error() {
-            Some(db) => db.to_string(),
-            None => e.to_string(),
-        })
+        StoreError::Database(with_causes(&e))
     }
 }
 
 impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
-        StoreError::Database(e.to_string())
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => e.into(),
+            e => StoreError::Database(with_causes(&e)),
+        }
     }
+}
+
+/// The error and its causes: tokio-postgres puts the server's message, or why a
+/// TLS handshake failed, in the source, and says only "db error" itself.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
 
 impl PostgresStore {
@@ -121,10 +134,23 @@ impl PostgresStore {
 }
 
 /// rustls with the ring provider and the Mozilla roots: no OpenSSL, nothing to install.
+/// `PGSSLROOTCERT` (a PEM file, as libpq reads it) adds a private CA, which is how
+/// managed and in-house databases usually present their certificates.
 fn tls_connector() -> StoreResult<tokio_postgres_rustls::MakeRustlsConnect> {
-    let roots = rustls::RootCertStore {
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    if let Some(path) = std::env::var_os("PGSSLROOTCERT") {
+        let bad = |e: &dyn std::fmt::Display| {
+            StoreError::Database(format!(
+                "PGSSLROOTCERT {}: {e}",
+                std::path::Path::new(&path).display()
+            ))
+        };
+        for cert in CertificateDer::pem_file_iter(&path).map_err(|e| bad(&e))? {
+            roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
+        }
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
