@@ -85,20 +85,22 @@ fn queries_for(child: &Candidate) -> Vec<SearchParams> {
 
 /// The fixture's searches (every kind of tolerance, the caps, shielding), then
 /// the benchmark query kinds for a spread of demo children.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_searches_give_identical_results_in_identical_order_on_both_backends() {
     if !postgres::available() {
         return;
     }
     let children = common::children();
-    let fixture = [
-        TestServer::start_over(Backend::Sqlite, ServerConfig::default(), children.clone()).await,
-        TestServer::start_over(Backend::Postgres, ServerConfig::default(), children).await,
-    ];
-    let demo = [
-        TestServer::start_demo(Backend::Sqlite, 1000).await,
-        TestServer::start_demo(Backend::Postgres, 1000).await,
-    ];
+    let fixture = tokio::join!(
+        TestServer::start_over(Backend::Sqlite, ServerConfig::default(), children.clone()),
+        TestServer::start_over(Backend::Postgres, ServerConfig::default(), children),
+    );
+    let fixture = [fixture.0, fixture.1];
+    let demo = tokio::join!(
+        TestServer::start_demo(Backend::Sqlite, 800),
+        TestServer::start_demo(Backend::Postgres, 800),
+    );
+    let demo = [demo.0, demo.1];
 
     let mut fixture_queries = [
         ("Smith", "2015-03-04"),
@@ -139,10 +141,10 @@ async fn the_same_searches_give_identical_results_in_identical_order_on_both_bac
         ..Default::default()
     });
 
-    let samples = demo[0].store.sample_children(40).await.unwrap();
+    let samples = demo[0].store.sample_children(30).await.unwrap();
     assert_eq!(
         samples,
-        demo[1].store.sample_children(40).await.unwrap(),
+        demo[1].store.sample_children(30).await.unwrap(),
         "both backends hold the same demo directory"
     );
     let demo_queries: Vec<SearchParams> = samples.iter().flat_map(queries_for).collect();
@@ -154,8 +156,8 @@ async fn the_same_searches_give_identical_results_in_identical_order_on_both_bac
         }
         let mut found = 0;
         for params in &queries {
-            let sqlite = answer(&clients[0], params).await;
-            let postgres = answer(&clients[1], params).await;
+            let (sqlite, postgres) =
+                tokio::join!(answer(&clients[0], params), answer(&clients[1], params));
             assert_eq!(sqlite, postgres, "{params:?}");
             found += sqlite.map_or(0, |hits| hits.len());
         }
