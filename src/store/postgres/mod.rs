@@ -1,6 +1,10 @@
 //! PostgreSQL: the production backend, and the way past one machine. Several
 //! servers may share one database, so anything that must be single (the schema
 //! version, the audit chain) is serialised in the database, never in memory.
+//!
+//! As in `sqlite/`, each area trait has its own file here; a new area adds that
+//! file, a numbered migration under `migrations/postgres/`, and its tests to the
+//! conformance suite (`on_each_backend!` in `tests/`).
 
 mod accounts;
 mod audit;
