@@ -184,6 +184,7 @@ async fn main() {
             store.clone(),
             Arc::new(SystemClock),
             ServerConfig::default(),
+            Arc::new(server::ServerKeys::from_hex(&server::ServerKeys::generate_hex()).unwrap()),
         );
         let running = server::spawn(state, "127.0.0.1:0").await.unwrap();
         let mut client = Client::new(&running.url(), false).unwrap();

@@ -110,7 +110,13 @@ async fn main() {
         .unwrap()
         .unwrap()
         .totp_secret;
-    let state = AppState::new(db, Arc::new(SystemClock), ServerConfig::default());
+    let keys = server::ServerKeys::from_hex(&server::ServerKeys::generate_hex()).unwrap();
+    let state = AppState::new(
+        db,
+        Arc::new(SystemClock),
+        ServerConfig::default(),
+        Arc::new(keys),
+    );
     let running = server::spawn(state, "127.0.0.1:0").await.unwrap();
 
     let command = format!(

@@ -219,3 +219,27 @@ async fn the_help_overlay_lists_keys_and_ctrl_c_quits() {
     tui.press_with(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert!(tui.app().should_quit());
 }
+
+#[tokio::test]
+async fn a_dropped_connection_says_so_and_keeps_what_was_typed() {
+    let server = TestServer::start_demo(Backend::Sqlite, 100).await;
+    let (child, _) = child_at_school(&server).await;
+    let mut tui = logged_in(&server, 80, 24, ThemeName::Default, false).await;
+    server.stop();
+    search_for(&mut tui, &child);
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(
+        screen.contains("cannot reach the directory server"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&child.family_name),
+        "the surname is still there:\n{screen}"
+    );
+    let dob = child.date_of_birth.format("%d/%m/%Y").to_string();
+    assert!(
+        screen.contains(&dob),
+        "the date of birth is still there:\n{screen}"
+    );
+}

@@ -65,6 +65,12 @@ pub struct SearchHit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched_former_name: Option<String>,
     pub shielded: bool,
+    /// The merged-away ID that was searched for, when this record replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected_from: Option<String>,
+    /// CP-IS flag; absent unless the caller may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection: Option<super::ProtectionFlag>,
 }
 
 /// The local authority responsible for a child, and how to reach it.
@@ -100,10 +106,21 @@ pub struct ChildRecord {
     pub carers: Vec<CarerView>,
     pub involvements: Vec<InvolvementView>,
     pub version: i64,
+    /// The merged-away ID that was asked for, when this record replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_death: Option<NaiveDate>,
+    /// CP-IS flag; absent unless the caller may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection: Option<super::ProtectionFlag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CarerView {
+    /// For administrators editing carers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<Relationship>,

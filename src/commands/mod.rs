@@ -1,15 +1,17 @@
 //! What each subcommand does. `main.rs` only parses and dispatches here.
 
+pub mod audit;
+pub mod keys;
 pub mod tui;
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
 
 use crate::model::Role;
-use crate::server::auth::{totp, PasswordHasher};
+use crate::server::auth::{password_rules, totp, PasswordHasher};
 use crate::server::seed::{self, SeedError};
 use crate::server::{self, AppState, ServerConfig, SystemClock};
 use crate::store::{self, Store, UserAccount, DEMO_META_KEY};
@@ -41,7 +43,12 @@ pub fn print_progress(done: usize, total: usize) {
     let _ = std::io::stderr().flush();
 }
 
-pub async fn serve(database: &str, bind: &str, demo: Option<usize>) -> anyhow::Result<()> {
+pub async fn serve(
+    database: &str,
+    bind: &str,
+    demo: Option<usize>,
+    key_file: Option<&Path>,
+) -> anyhow::Result<()> {
     log_to_stderr();
     let store = store::open(database).await?;
     if let Some(children) = demo {
@@ -53,7 +60,8 @@ pub async fn serve(database: &str, bind: &str, demo: Option<usize>) -> anyhow::R
             Err(e) => return Err(e.into()),
         }
     }
-    let state = AppState::new(store, Arc::new(SystemClock), ServerConfig::default());
+    let keys = keys::server_keys(store.as_ref(), database, key_file, demo.is_some()).await?;
+    let state = AppState::new(store, Arc::new(SystemClock), ServerConfig::default(), keys);
     server::serve(state, bind)
         .await
         .with_context(|| format!("cannot serve on {bind}"))
@@ -71,23 +79,16 @@ async fn open_demo(database: &str) -> anyhow::Result<Arc<dyn Store>> {
     Ok(store)
 }
 
-/// Passwords: at least 12 characters and at most 128, as NIST 800-63B asks.
-fn check_password(password: &str) -> anyhow::Result<()> {
-    let n = password.chars().count();
-    if !(12..=128).contains(&n) {
-        bail!("the password must be 12 to 128 characters long (it was {n})");
-    }
-    Ok(())
-}
-
 pub async fn user_add(
     database: &str,
     username: &str,
     role: Role,
     org: &str,
     display_name: Option<String>,
+    key_file: Option<&Path>,
 ) -> anyhow::Result<()> {
     let store = store::open_existing(database).await?;
+    let keys = keys::server_keys(store.as_ref(), database, key_file, false).await?;
     if store.organisation(org).await?.is_none() {
         bail!("there is no organisation with code '{org}'");
     }
@@ -97,7 +98,7 @@ pub async fn user_add(
         .read_line(&mut password)
         .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
-    check_password(&password)?;
+    let password = password_rules::check(&password, username)?;
     let secret = totp::new_secret();
     let uri = totp::enrolment_uri(&secret, username).context("cannot build the enrolment URI")?;
     let password_hash = PasswordHasher::new(1).hash(password).await;
@@ -108,7 +109,7 @@ pub async fn user_add(
             role,
             organisation: org.to_string(),
             password_hash,
-            totp_secret: secret,
+            totp_secret: keys.seal(&secret),
             failed_logins: 0,
             locked_until: None,
             disabled: false,
@@ -118,15 +119,88 @@ pub async fn user_add(
     Ok(())
 }
 
-pub async fn audit_verify(database: &str) -> anyhow::Result<()> {
+/// Imports a feed file: progress on stderr, the acknowledgement (one JSON object a
+/// row, then the totals) on stdout. Exits non-zero if the file cannot be read.
+pub async fn import(
+    database: &str,
+    file: &std::path::Path,
+    authority: Option<String>,
+) -> anyhow::Result<()> {
+    use crate::server::feed;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "the feed cannot be read, so nothing was changed: the file is not UTF-8 text"
+        )
+    })?;
+    let rows = feed::parse(&text)?;
+    let authority = match authority.or_else(|| feed::authority_of(&rows)) {
+        Some(a) => a,
+        None => bail!("no row names a local_authority: pass --authority CODE"),
+    };
     let store = store::open_existing(database).await?;
-    let (count, head) = crate::server::audit::verify_chain(store.as_ref()).await?;
-    println!("audit chain intact: {count} events, head {head}");
+    if store.organisation(&authority).await?.is_none() {
+        bail!("there is no organisation with code '{authority}': nothing was changed");
+    }
+    eprintln!("Importing {} rows for authority {authority}", rows.len());
+    let tty = std::io::stderr().is_terminal();
+    let progress = Box::new(move |done: usize, total: usize| {
+        if tty {
+            eprint!("\rWriting plans: {done} of {total}");
+            if done >= total {
+                eprintln!();
+            }
+        } else {
+            eprintln!("Writing plans: {done} of {total}");
+        }
+        let _ = std::io::stderr().flush();
+    });
+    let today = chrono::Utc::now().date_naive();
+    let ack = feed::import(store.as_ref(), &authority, rows, today, progress).await?;
+    // No session here: the audit names the command line and the operating-system user.
+    let event = crate::model::AuditEvent {
+        at: chrono::Utc::now(),
+        username: format!("command-line:{}", std::env::var("USER").unwrap_or_default()),
+        role: None,
+        organisation: Some(authority.clone()),
+        action: "feed_upload".into(),
+        subjects: vec![],
+        reason: None,
+        outcome: "success".into(),
+        client_addr: None,
+        request_id: None,
+        details: serde_json::json!({
+            "authority": authority,
+            "accepted": ack.accepted,
+            "updated": ack.updated,
+            "unchanged": ack.unchanged,
+            "rejected": ack.rejected,
+            "ended": ack.ended,
+        }),
+    };
+    store.append_audit(event).await?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for row in &ack.rows {
+        writeln!(out, "{}", serde_json::to_string(row)?)?;
+    }
+    out.flush()?;
+    drop(out);
+    eprintln!(
+        "Done: {} accepted, {} updated, {} unchanged, {} rejected; {} plans ended; {} of {} valid rows matched a child",
+        ack.accepted,
+        ack.updated,
+        ack.unchanged,
+        ack.rejected,
+        ack.ended,
+        ack.matched,
+        ack.accepted + ack.updated + ack.unchanged
+    );
     Ok(())
 }
 
 pub async fn demo_accounts(database: &str) -> anyhow::Result<()> {
     let store = open_demo(database).await?;
+    let keys = keys::server_keys(store.as_ref(), database, None, true).await?;
     let mut out = std::io::stdout().lock();
     for login in store.demo_logins().await? {
         let Some(user) = store.user(&login.username).await? else {
@@ -135,7 +209,8 @@ pub async fn demo_accounts(database: &str) -> anyhow::Result<()> {
         let line = serde_json::json!({
             "username": user.username,
             "password": login.password,
-            "totp_secret": user.totp_secret,
+            // Seeded secrets are sealed once a server has run; before that, plaintext.
+            "totp_secret": keys.unseal(&user.totp_secret).unwrap_or(user.totp_secret),
             "role": user.role,
             "organisation": user.organisation,
         });

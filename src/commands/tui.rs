@@ -1,6 +1,7 @@
 //! Starting the TUI: against a remote server, or on the embedded demo directory.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Context;
 
@@ -35,19 +36,21 @@ pub async fn remote(
     insecure: bool,
     theme: ThemeName,
     ascii: bool,
+    lock_after: Duration,
 ) -> anyhow::Result<()> {
     let client = Client::new(url, insecure)?;
     tui::run(TuiOptions {
         client,
         theme,
         ascii,
+        lock_after,
     })
     .await
 }
 
 /// One command, nothing else to install: a server on 127.0.0.1 over a SQLite file in
 /// the data directory, seeded with the demo directory on first run.
-pub async fn embedded(theme: ThemeName, ascii: bool) -> anyhow::Result<()> {
+pub async fn embedded(theme: ThemeName, ascii: bool, lock_after: Duration) -> anyhow::Result<()> {
     let path = super::default_database()?;
     log_to_file(path.parent().context("the data directory has no parent")?)?;
     let url = format!("sqlite://{}", path.display());
@@ -76,7 +79,8 @@ pub async fn embedded(theme: ThemeName, ascii: bool) -> anyhow::Result<()> {
         }
         Err(e) => return Err(e.into()),
     }
-    let state = AppState::new(store, Arc::new(SystemClock), ServerConfig::default());
+    let keys = super::keys::server_keys(store.as_ref(), &url, None, true).await?;
+    let state = AppState::new(store, Arc::new(SystemClock), ServerConfig::default(), keys);
     let running = server::spawn(state, "127.0.0.1:0")
         .await
         .context("cannot start the embedded server")?;
@@ -85,6 +89,7 @@ pub async fn embedded(theme: ThemeName, ascii: bool) -> anyhow::Result<()> {
         client,
         theme,
         ascii,
+        lock_after,
     })
     .await;
     running.handle.abort();

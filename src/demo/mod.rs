@@ -12,6 +12,7 @@ mod involvements;
 mod names;
 mod organisations;
 mod places;
+mod plans;
 mod services;
 mod weighted;
 
@@ -23,6 +24,7 @@ use chrono::NaiveDate;
 pub use accounts::{accounts, DemoAccountSpec};
 pub use children::children;
 pub use organisations::organisations;
+pub use plans::DemoPlans;
 
 /// Fixed seed used by `serve --demo N` and the embedded TUI default.
 pub const DEMO_SEED: u64 = 2009;

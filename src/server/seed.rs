@@ -1,6 +1,9 @@
 //! Filling an empty database with the synthetic demo directory and demo accounts.
 
+use std::collections::{BTreeMap, HashSet};
+
 use crate::demo;
+use crate::model::ProtectionPlan;
 use crate::server::auth::{totp, PasswordHasher};
 use crate::store::{DemoLogin, Store, StoreError, UserAccount, DEMO_META_KEY};
 
@@ -39,7 +42,9 @@ pub async fn seed_demo(
 
     let mut done = 0;
     let mut batch = Vec::with_capacity(BATCH);
+    let mut plans = demo::DemoPlans::new(demo::DEMO_SEED, &orgs);
     for child in demo::children(demo::DEMO_SEED, children, &orgs) {
+        plans.consider(&child);
         batch.push(child);
         if batch.len() == BATCH {
             done += batch.len();
@@ -52,6 +57,7 @@ pub async fn seed_demo(
         store.insert_children(batch).await?;
     }
     progress(done, children);
+    seed_plans(store, plans.finish()).await?;
 
     let hasher = PasswordHasher::new(1);
     for spec in demo::accounts(&orgs) {
@@ -69,6 +75,12 @@ pub async fn seed_demo(
                 disabled: false,
             })
             .await?;
+        // Social workers carry a child-protection duty, and with it the shield-override right.
+        if spec.role == crate::model::Role::SocialCare {
+            store
+                .set_child_protection_duty(&spec.username, true)
+                .await?;
+        }
         store
             .add_demo_login(DemoLogin {
                 username: spec.username,
@@ -78,5 +90,28 @@ pub async fn seed_demo(
             .await?;
     }
     store.set_meta(DEMO_META_KEY, "true").await?;
+    Ok(())
+}
+
+/// Writes the demo plans as each authority's feed would.
+async fn seed_plans(store: &dyn Store, plans: Vec<ProtectionPlan>) -> Result<(), SeedError> {
+    let mut by_authority: BTreeMap<String, Vec<ProtectionPlan>> = BTreeMap::new();
+    for plan in plans {
+        by_authority
+            .entry(plan.local_authority.clone())
+            .or_default()
+            .push(plan);
+    }
+    for (authority, plans) in by_authority {
+        store
+            .apply_feed(
+                &authority,
+                plans,
+                HashSet::new(),
+                demo::DEMO_TODAY,
+                Box::new(|_, _| {}),
+            )
+            .await?;
+    }
     Ok(())
 }

@@ -1,7 +1,11 @@
 //! Persistence behind one async trait, so handlers never know which database runs.
 //! SQLite is the embedded default; PostgreSQL follows the same contract.
 
+mod admin;
+mod maintenance;
 mod postgres;
+mod protection;
+mod review;
 mod sqlite;
 
 use std::collections::HashMap;
@@ -15,7 +19,14 @@ use crate::model::{
     Organisation, Role,
 };
 
+pub use admin::{AccountAdminStore, AccountDetails, Enrolment, NewAccount, UserSession};
+pub use maintenance::{
+    AuditOf, ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite,
+    InvolvementDetails, InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry,
+};
 pub use postgres::PostgresStore;
+pub use protection::{ChildIdentity, FeedApplied, FeedProgress, PlanChange, ProtectionStore};
+pub use review::{AuditFilter, AuditReviewStore};
 pub use sqlite::SqliteStore;
 
 /// Set to `true` in a database that holds only synthetic demo data.
@@ -146,9 +157,29 @@ pub struct Glance {
 
 /// Everything the server needs from a database. Implemented per backend as the
 /// separate area traits, so each area's queries live in their own file.
-pub trait Store: DirectoryStore + AccountStore + AuditStore + NotificationStore {}
+pub trait Store:
+    DirectoryStore
+    + AccountStore
+    + AuditStore
+    + NotificationStore
+    + MaintenanceStore
+    + AccountAdminStore
+    + AuditReviewStore
+    + ProtectionStore
+{
+}
 
-impl<T: DirectoryStore + AccountStore + AuditStore + NotificationStore> Store for T {}
+impl<T> Store for T where
+    T: DirectoryStore
+        + AccountStore
+        + AuditStore
+        + NotificationStore
+        + MaintenanceStore
+        + AccountAdminStore
+        + AuditReviewStore
+        + ProtectionStore
+{
+}
 
 /// The children's directory: organisations, records and search candidates.
 #[async_trait]
@@ -161,6 +192,8 @@ pub trait DirectoryStore: Send + Sync + 'static {
     // Organisations and children.
     async fn insert_organisations(&self, orgs: Vec<Organisation>) -> StoreResult<()>;
     async fn organisation(&self, code: &str) -> StoreResult<Option<Organisation>>;
+    /// Every organisation, by name.
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>>;
     /// The team that brokers contact for a local authority's shielded and sensitive records.
     async fn directory_team(&self, local_authority: &str) -> StoreResult<Option<Organisation>>;
     /// Inserts a batch in one transaction, assigning carer and involvement ids.

@@ -1,19 +1,26 @@
 //! Application state and `update`: every change to what the user sees happens
 //! here, in response to a message, and any network work is returned as effects.
 
+pub mod enrol;
+pub mod forms;
+pub mod history;
+pub mod inbox;
+pub mod indicators;
+pub mod lock;
 pub mod login;
+pub mod pickers;
 pub mod reason;
 pub mod search;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use crate::api::{ChildRecord, ErrorCode, UserSummary};
+use crate::api::{ChildRecord, ErrorCode, ProtectionDetail, UserSummary};
 use crate::client::ClientError;
-use crate::model::ReasonCode;
+use crate::model::{ReasonCode, Role};
 use crate::tui::clock::Clock;
 use crate::tui::glyphs::Glyphs;
 use crate::tui::input::Edit;
@@ -23,6 +30,10 @@ use crate::tui::msg::{Effect, Msg};
 use crate::tui::screens;
 use crate::tui::theme::{Theme, ThemeName};
 
+use enrol::EnrolState;
+use inbox::InboxState;
+use indicators::IndicatorEditor;
+use lock::LockState;
 use login::LoginState;
 use reason::ReasonPrompt;
 use search::SearchState;
@@ -30,9 +41,14 @@ use search::SearchState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Login,
+    Enrol,
     Search,
     Record,
+    Inbox,
 }
+
+/// The longest a screen may stay unattended before it locks.
+pub const DEFAULT_LOCK_AFTER: Duration = Duration::from_secs(30 * 60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -75,6 +91,8 @@ pub struct RecordView {
     pub record: Box<ChildRecord>,
     pub reason: ReasonCode,
     pub scroll: usize,
+    /// The opened flag: attendances and who viewed, once asked for.
+    pub protection: Option<Box<ProtectionDetail>>,
 }
 
 #[derive(Debug)]
@@ -89,8 +107,26 @@ pub struct App {
     pub search: SearchState,
     pub reason: Option<ReasonPrompt>,
     pub record: Option<RecordView>,
+    /// The indicator editor, open over the record.
+    pub indicators: Option<IndicatorEditor>,
+    pub inbox: InboxState,
+    /// An editor form open over the record (or the search screen).
+    pub form: Option<forms::FormState>,
+    /// A list to choose from (organisations, carers, involvements), filtered as typed.
+    pub picker: Option<crate::tui::picker::Picker>,
+    /// The identity history of the open record.
+    pub history: Option<history::HistoryView>,
+    /// Organisations for the pickers, loaded once per session (no child data).
+    pub organisations: Option<Vec<crate::model::Organisation>>,
+    /// `a` was pressed before the organisations had loaded.
+    adding_involvement: bool,
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
+    pub enrol: EnrolState,
+    /// Set while the screen is locked; everything else is kept, and hidden.
+    pub lock: Option<LockState>,
+    lock_after: Duration,
+    last_key: Instant,
     clock: Clock,
     dirty: bool,
     quit: bool,
@@ -112,12 +148,47 @@ impl App {
             search: SearchState::new(),
             reason: None,
             record: None,
+            indicators: None,
+            inbox: InboxState::default(),
+            form: None,
+            picker: None,
+            history: None,
+            organisations: None,
+            adding_involvement: false,
             help: None,
+            enrol: EnrolState::new(),
+            lock: None,
+            lock_after: DEFAULT_LOCK_AFTER,
+            last_key: Instant::now(),
             clock,
             dirty: true,
             quit: false,
             next_request: 0,
             latest_record_request: None,
+        }
+    }
+
+    /// How long without a key press before the screen locks.
+    pub fn set_lock_after(&mut self, after: Duration) {
+        self.lock_after = after;
+    }
+
+    /// Pretends the last key press was `idle` ago (for tests of the idle lock).
+    pub fn pretend_idle(&mut self, idle: Duration) {
+        self.last_key = Instant::now().checked_sub(idle).unwrap_or(self.last_key);
+    }
+
+    /// When the idle lock is due, if it is armed; the runtime wakes for it too.
+    pub fn lock_deadline(&self) -> Option<Instant> {
+        (self.user.is_some() && self.lock.is_none()).then(|| self.last_key + self.lock_after)
+    }
+
+    /// Locks if the idle time has passed: the record and results are hidden, not lost.
+    fn lock_if_idle(&mut self) {
+        if self.lock_deadline().is_some_and(|at| Instant::now() >= at) {
+            self.lock = Some(LockState::new());
+            self.help = None;
+            self.dirty = true;
         }
     }
 
@@ -141,10 +212,19 @@ impl App {
     /// The single wake-up the runtime should schedule: the search debounce, or
     /// the next demo-code step while the login screen shows codes.
     pub fn deadline(&self) -> Option<Instant> {
-        match self.screen {
+        let own = match self.screen {
             Screen::Login => self.login.refresh_at,
-            Screen::Search | Screen::Record => self.search.debounce_at,
-        }
+            Screen::Enrol => None,
+            Screen::Search | Screen::Record | Screen::Inbox => self.search.debounce_at,
+        };
+        own.into_iter().chain(self.inbox.poll_at).min()
+    }
+
+    /// Only social care has an inbox; the server decides, this just hides the screen.
+    fn has_inbox(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == Role::SocialCare)
     }
 
     /// True while a typed search waits for its debounce.
@@ -156,15 +236,32 @@ impl App {
         if self.help.is_some() {
             return Context::Help;
         }
+        if self.lock.is_some() {
+            return Context::Locked;
+        }
         if self.reason.is_some() {
             return Context::Reason;
         }
+        if self.form.is_some() {
+            return Context::Form;
+        }
+        if self.picker.is_some() {
+            return Context::Picker;
+        }
+        if self.history.is_some() {
+            return Context::History;
+        }
+        if self.indicators.is_some() {
+            return Context::Indicators;
+        }
         match self.screen {
+            Screen::Enrol => Context::Enrol,
             Screen::Login if self.login.focus.is_some() => Context::Login,
             Screen::Login => Context::LoginIdle,
             Screen::Search if self.search.focus.is_some() => Context::Search,
             Screen::Search => Context::Results,
             Screen::Record => Context::Record,
+            Screen::Inbox => Context::Inbox,
         }
     }
 
@@ -174,6 +271,9 @@ impl App {
     }
 
     fn on_key(&mut self, ev: KeyEvent) -> Vec<Effect> {
+        // A key after the lock time locks first: it must not act on a screen left unattended.
+        self.lock_if_idle();
+        self.last_key = Instant::now();
         let context = self.context();
         match keymap::action_for(context, &ev) {
             Some(action) => {
@@ -185,6 +285,13 @@ impl App {
                     Context::Login => self.login.edit(&ev),
                     Context::Search => self.search.edit(&ev, Instant::now()),
                     Context::Reason => self.reason.as_mut().map_or(Edit::Ignored, |r| r.edit(&ev)),
+                    Context::Enrol => self.enrol.edit(&ev),
+                    Context::Locked => self.lock.as_mut().map_or(Edit::Ignored, |l| l.edit(&ev)),
+                    Context::Form => self
+                        .form
+                        .as_mut()
+                        .map_or(Edit::Ignored, |f| f.form.edit(&ev)),
+                    Context::Picker => self.picker_edit(&ev),
                     _ => Edit::Ignored,
                 };
                 if edit != Edit::Ignored {
@@ -204,17 +311,29 @@ impl App {
         }
         match context {
             Context::Global => vec![],
-            Context::Login | Context::LoginIdle => self.on_login_action(action),
-            Context::Search | Context::Results => self.on_search_action(action),
-            Context::Reason => self.on_reason_action(action),
-            Context::Record => {
-                self.on_record_action(action);
+            Context::Login | Context::LoginIdle if action == Action::Enrol => {
+                self.enrol = EnrolState::new();
+                self.screen = Screen::Enrol;
                 vec![]
             }
+            Context::Form => self.on_form_action(action),
+            Context::Picker => self.on_picker_action(action),
+            Context::History => {
+                self.history = None;
+                vec![]
+            }
+            Context::Login | Context::LoginIdle => self.on_login_action(action),
+            Context::Enrol => self.on_enrol_action(action),
+            Context::Locked => self.on_lock_action(action),
+            Context::Search | Context::Results => self.on_search_action(action),
+            Context::Reason => self.on_reason_action(action),
+            Context::Record => self.on_record_action(action),
+            Context::Inbox => self.on_inbox_action(action),
             Context::Help => {
                 self.on_help_action(action);
                 vec![]
             }
+            Context::Indicators => self.on_indicator_action(action),
         }
     }
 
@@ -233,8 +352,38 @@ impl App {
         vec![]
     }
 
+    fn on_enrol_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Submit => return self.enrol.submit(),
+            Action::NextField => self.enrol.move_focus(true),
+            Action::PrevField => self.enrol.move_focus(false),
+            Action::Cancel => {
+                // The offered secret is forgotten: starting again offers a new one.
+                self.enrol = EnrolState::new();
+                self.screen = Screen::Login;
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn on_lock_action(&mut self, action: Action) -> Vec<Effect> {
+        let (Some(lock), Some(user)) = (self.lock.as_mut(), self.user.as_ref()) else {
+            return vec![];
+        };
+        match action {
+            Action::Submit => lock.submit(&user.username),
+            Action::NextField | Action::PrevField => {
+                lock.move_focus();
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
     fn on_search_action(&mut self, action: Action) -> Vec<Effect> {
         let page = isize::try_from(layout::result_rows(self.size)).unwrap_or(1);
+        let has_inbox = self.has_inbox();
         let search = &mut self.search;
         match action {
             Action::NextField => search.move_focus(true),
@@ -247,7 +396,14 @@ impl App {
             Action::PageDown => search.select(page),
             Action::First => search.selected = 0,
             Action::Last => search.select_last(),
+            Action::NewChild => self.open_create_child(),
             Action::Retry => return self.send_search(true),
+            Action::OpenInbox if has_inbox => {
+                self.screen = Screen::Inbox;
+                return vec![Effect::LoadInbox {
+                    unread_only: self.inbox.unread_only,
+                }];
+            }
             Action::Open => {
                 if let Some(hit) = search.selected_hit() {
                     let name = format!("{} {}", hit.given_names, hit.family_name);
@@ -282,10 +438,19 @@ impl App {
             Action::Submit => {
                 if let Some((reason, reason_text)) = prompt.confirm() {
                     let id = prompt.child_id.clone();
+                    let shield_override = prompt.shield_override;
                     self.reason = None;
                     let request_id = self.next_request_id();
                     self.latest_record_request = Some((request_id, reason));
                     self.search.notice = Some(Notice::info("Opening the record..."));
+                    if shield_override {
+                        return vec![Effect::OverrideShield {
+                            request_id,
+                            id,
+                            reason,
+                            reason_text,
+                        }];
+                    }
                     return vec![Effect::OpenRecord {
                         request_id,
                         id,
@@ -299,10 +464,59 @@ impl App {
         vec![]
     }
 
-    fn on_record_action(&mut self, action: Action) {
+    fn on_record_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::EditIndicators => self.open_indicator_editor(),
+            Action::AddInvolvement => return self.start_add_involvement(),
+            Action::EditInvolvement => self.pick_involvement(),
+            Action::EditCarers => self.pick_carer(),
+            Action::EditIdentity | Action::EditAddress | Action::MarkDeceased | Action::Shield => {
+                self.open_admin_form(action)
+            }
+            Action::History => return self.load_history(),
+            Action::RecordAttendance | Action::ViewFlag => return self.open_flag(action),
+            _ => self.record_view_action(action),
+        }
+        vec![]
+    }
+
+    /// Opens the child's protection flag: an attendance (which notifies) or a silent view.
+    fn open_flag(&mut self, action: Action) -> Vec<Effect> {
+        let Some(view) = self.record.as_ref() else {
+            return vec![];
+        };
+        if view.record.protection.is_none() {
+            self.search.notice = Some(Notice::info(
+                "No child protection flag shows for this child.",
+            ));
+            return vec![];
+        }
+        let subject = view.record.id.clone();
+        self.search.notice = Some(Notice::info("Opening the flag..."));
+        vec![if action == Action::RecordAttendance {
+            Effect::RecordAttendance { subject }
+        } else {
+            Effect::ViewFlag { subject }
+        }]
+    }
+
+    fn record_view_action(&mut self, action: Action) {
+        if action == Action::OverrideShield {
+            if let Some(view) = self
+                .record
+                .as_ref()
+                .filter(|v| v.record.restricted_notice.is_some())
+            {
+                let name = format!("{} {}", view.record.given_names, view.record.family_name);
+                self.reason = Some(ReasonPrompt::for_override(view.record.id.clone(), name));
+            }
+            return;
+        }
         if action == Action::Back {
             // Leaving the record drops it: child data lives in memory only while shown.
             self.record = None;
+            self.indicators = None;
+            self.history = None;
             self.screen = Screen::Search;
             return;
         }
@@ -310,7 +524,7 @@ impl App {
             return;
         };
         let rows = layout::record_rows(self.size);
-        let total = screens::record::lines(
+        let mut total = screens::record::lines(
             &view.record,
             view.reason,
             &self.theme,
@@ -318,8 +532,42 @@ impl App {
             self.today,
         )
         .len();
+        if let Some(detail) = &view.protection {
+            total += screens::protection::detail_lines(detail, &self.theme, &self.glyphs).len();
+        }
         let max = total.saturating_sub(rows);
         view.scroll = scroll(view.scroll, action, rows, max);
+    }
+
+    fn on_inbox_action(&mut self, action: Action) -> Vec<Effect> {
+        let inbox = &mut self.inbox;
+        match action {
+            Action::Up => inbox.select(-1),
+            Action::Down => inbox.select(1),
+            Action::Back => self.screen = Screen::Search,
+            Action::ToggleUnread => {
+                inbox.unread_only = !inbox.unread_only;
+                inbox.selected = 0;
+                return vec![Effect::LoadInbox {
+                    unread_only: inbox.unread_only,
+                }];
+            }
+            Action::Retry => {
+                return vec![Effect::LoadInbox {
+                    unread_only: inbox.unread_only,
+                }]
+            }
+            Action::MarkRead => {
+                if let Some(entry) = inbox.selected_entry().filter(|e| e.read_at.is_none()) {
+                    return vec![Effect::MarkRead {
+                        id: entry.id,
+                        unread_only: inbox.unread_only,
+                    }];
+                }
+            }
+            _ => {}
+        }
+        vec![]
     }
 
     fn on_help_action(&mut self, action: Action) {
@@ -340,9 +588,16 @@ impl App {
     /// Back to the login screen with every trace of child data dropped.
     fn end_session(&mut self, notice: Notice) {
         self.user = None;
+        self.lock = None;
         self.search = SearchState::new();
         self.reason = None;
         self.record = None;
+        self.indicators = None;
+        self.inbox.reset();
+        self.form = None;
+        self.picker = None;
+        self.history = None;
+        self.organisations = None;
         self.latest_record_request = None;
         self.screen = Screen::Login;
         self.login.forget_secrets();
@@ -386,12 +641,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::DeadlineReached => {
+            app.lock_if_idle();
             let mut effects = vec![];
             if app.search.debounce_at.is_some() {
                 effects = app.send_search(false);
             }
             if app.screen == Screen::Login && app.login.refresh_codes(app.clock.now(), false) {
                 app.dirty = true;
+            }
+            let now = Instant::now();
+            if app.inbox.poll_due(now) {
+                app.inbox.schedule_poll(now);
+                effects.push(Effect::LoadUnreadCount);
             }
             effects
         }
@@ -408,6 +669,38 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.screen = Screen::Search;
             app.search = SearchState::new();
             app.dirty = true;
+            if app.has_inbox() {
+                app.inbox.schedule_poll(Instant::now());
+                return vec![Effect::LoadUnreadCount];
+            }
+            vec![]
+        }
+        Msg::EnrolStarted(result) => {
+            app.enrol.started(result);
+            app.dirty = true;
+            vec![]
+        }
+        Msg::EnrolDone(Ok(user)) => {
+            app.enrol = EnrolState::new();
+            app.dirty = true;
+            update(app, Msg::LoginDone(Ok(user)))
+        }
+        Msg::EnrolDone(Err(e)) => {
+            app.enrol.failed(&e);
+            app.dirty = true;
+            vec![]
+        }
+        Msg::UnlockDone(result) => {
+            app.dirty = true;
+            match (result, app.lock.as_mut()) {
+                (Ok(user), Some(_)) => {
+                    app.user = Some(user);
+                    app.lock = None;
+                    app.last_key = Instant::now();
+                }
+                (Err(e), Some(lock)) => lock.failed(&e),
+                _ => {}
+            }
             vec![]
         }
         Msg::LoginDone(Err(e)) => {
@@ -441,6 +734,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         record,
                         reason,
                         scroll: 0,
+                        protection: None,
                     });
                     app.screen = Screen::Record;
                 }
@@ -450,6 +744,78 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     }
                 }
             }
+            vec![]
+        }
+        Msg::IndicatorsSaved { request_id, result } => {
+            app.dirty = true;
+            app.indicators_saved(request_id, result)
+        }
+        Msg::InvolvementLoaded { request_id, result } => {
+            app.dirty = true;
+            app.involvement_loaded(request_id, result);
+            vec![]
+        }
+        Msg::ProtectionDone { subject, result } => {
+            let Some(view) = app.record.as_mut().filter(|v| v.record.id == subject) else {
+                return vec![];
+            };
+            app.dirty = true;
+            match result {
+                Ok(detail) => {
+                    app.search.notice = None;
+                    view.protection = Some(detail);
+                }
+                Err(e) => {
+                    if !app.session_expired(&e) {
+                        app.search.notice = Some(Notice::error(e.to_string()));
+                    }
+                }
+            }
+            vec![]
+        }
+        Msg::UnreadCountDone(result) => {
+            if let Err(e) = &result {
+                app.session_expired(e);
+            }
+            let Ok(count) = result else { return vec![] };
+            if app.user.is_none() || app.inbox.unread == Some(count) {
+                return vec![];
+            }
+            app.dirty = true;
+            app.inbox.unread = Some(count);
+            // An open inbox reloads only when something changed: each listing is audited.
+            if app.screen == Screen::Inbox {
+                return vec![Effect::LoadInbox {
+                    unread_only: app.inbox.unread_only,
+                }];
+            }
+            vec![]
+        }
+        Msg::InboxDone(result) => {
+            if let Err(e) = &result {
+                if app.session_expired(e) {
+                    return vec![];
+                }
+            }
+            if app.user.is_some() {
+                app.inbox.loaded(result);
+                app.dirty = true;
+            }
+            vec![]
+        }
+        Msg::FormSaved { request_id, result } => {
+            app.dirty = true;
+            app.form_saved(request_id, result);
+            vec![]
+        }
+        Msg::OrganisationsLoaded(result) => {
+            app.dirty = true;
+            app.organisations_loaded(result);
+            vec![]
+        }
+        Msg::HistoryLoaded { request_id, result } => {
+            app.dirty = true;
+            app.history_loaded(request_id, result);
             vec![]
         }
     }

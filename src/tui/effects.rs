@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::api::ShieldOverride;
 use crate::client::Client;
 use crate::tui::msg::{Effect, Msg};
 
@@ -91,6 +92,89 @@ impl Executor {
                     .map(Box::new);
                 Msg::RecordDone { request_id, result }
             }
+            Effect::OverrideShield {
+                request_id,
+                id,
+                reason,
+                reason_text,
+            } => {
+                let request = ShieldOverride {
+                    reason,
+                    reason_text,
+                    acknowledge_investigation: true,
+                };
+                let result = client.override_shield(&id, &request).await.map(Box::new);
+                Msg::RecordDone { request_id, result }
+            }
+            Effect::SetIndicators {
+                request_id,
+                involvement,
+                update,
+            } => Msg::IndicatorsSaved {
+                request_id,
+                result: client.set_indicators(involvement, &update).await,
+            },
+            Effect::LoadInvolvement { request_id, id } => Msg::InvolvementLoaded {
+                request_id,
+                result: client.involvement(id).await,
+            },
+            Effect::EnrolStart(request) => Msg::EnrolStarted(client.enrol_start(&request).await),
+            Effect::EnrolFinish(request) => {
+                let result = client.enrol_finish(&request).await;
+                if let Ok(response) = &result {
+                    self.set_token(Some(response.token.clone()));
+                }
+                Msg::EnrolDone(result.map(|r| r.user))
+            }
+            Effect::Unlock(request) => {
+                if client.token().is_some() {
+                    let _ = client.logout().await;
+                }
+                self.set_token(None);
+                let result = client.login(&request).await;
+                if let Ok(response) = &result {
+                    self.set_token(Some(response.token.clone()));
+                }
+                Msg::UnlockDone(result.map(|r| r.user))
+            }
+            Effect::RecordAttendance { subject } => Msg::ProtectionDone {
+                result: client.record_attendance(&subject, None).await.map(Box::new),
+                subject,
+            },
+            Effect::ViewFlag { subject } => Msg::ProtectionDone {
+                result: client.protection(&subject).await.map(Box::new),
+                subject,
+            },
+            Effect::LoadUnreadCount => Msg::UnreadCountDone(client.unread_count().await),
+            Effect::LoadInbox { unread_only } => Msg::InboxDone(
+                client
+                    .inbox(unread_only)
+                    .await
+                    .map(|r| (r.entries, r.unread)),
+            ),
+            Effect::MarkRead { id, unread_only } => {
+                // Mark, then reload, so the list shows who read it and when.
+                if let Err(e) = client.mark_read(id).await {
+                    return Some(Msg::InboxDone(Err(e)));
+                }
+                Msg::InboxDone(
+                    client
+                        .inbox(unread_only)
+                        .await
+                        .map(|r| (r.entries, r.unread)),
+                )
+            }
+            Effect::SaveForm { request_id, save } => Msg::FormSaved {
+                request_id,
+                result: save.send(&client).await,
+            },
+            Effect::LoadOrganisations => {
+                Msg::OrganisationsLoaded(client.organisations().await.map(|o| o.organisations))
+            }
+            Effect::LoadHistory { request_id, child } => Msg::HistoryLoaded {
+                request_id,
+                result: client.identity_history(&child).await.map(|h| h.entries),
+            },
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);

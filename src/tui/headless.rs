@@ -94,6 +94,24 @@ impl<B: Backend> Headless<B> {
         &self.app
     }
 
+    pub fn set_lock_after(&mut self, after: std::time::Duration) {
+        self.app.set_lock_after(after);
+    }
+
+    /// Behaves as if nobody had touched a key for `idle`: the idle lock's deadline fires.
+    pub fn idle_for(&mut self, idle: std::time::Duration) {
+        self.app.pretend_idle(idle);
+        self.apply(Msg::DeadlineReached);
+    }
+
+    /// Polls the inbox this often instead of every 15 seconds, so a test need not wait.
+    pub fn set_inbox_poll(&mut self, every: std::time::Duration) {
+        self.app.inbox.poll_every = every;
+        if self.app.inbox.poll_at.is_some() {
+            self.app.inbox.schedule_poll(std::time::Instant::now());
+        }
+    }
+
     pub fn terminal(&self) -> &Terminal<B> {
         &self.terminal
     }

@@ -20,7 +20,21 @@ pub enum Context {
     /// Choosing the reason for opening a record.
     Reason,
     Record,
+    /// The indicator editor over a record.
+    Indicators,
+    /// The social care inbox of access notifications.
+    Inbox,
+    /// An editor form (involvement, identity, carer, address...).
+    Form,
+    /// Choosing from a list that narrows as you type.
+    Picker,
+    /// A record's identity history.
+    History,
     Help,
+    /// Enrolling a second factor with a code from an administrator.
+    Enrol,
+    /// The idle lock.
+    Locked,
 }
 
 impl Context {
@@ -33,7 +47,14 @@ impl Context {
             Context::Results => "Search results (not typing)",
             Context::Reason => "Reason for opening a record",
             Context::Record => "Child record",
+            Context::Indicators => "Indicator editor",
+            Context::Inbox => "Inbox (social care)",
+            Context::Form => "Editor form",
+            Context::Picker => "Choosing from a list (type to narrow)",
+            Context::History => "Identity history",
             Context::Help => "This help",
+            Context::Enrol => "Two-factor enrolment",
+            Context::Locked => "Locked screen",
         }
     }
 }
@@ -59,6 +80,24 @@ pub enum Action {
     Open,
     Cancel,
     Back,
+    EditIndicators,
+    Toggle,
+    OverrideShield,
+    Enrol,
+    OpenInbox,
+    RecordAttendance,
+    ViewFlag,
+    MarkRead,
+    ToggleUnread,
+    AddInvolvement,
+    EditInvolvement,
+    EditCarers,
+    EditIdentity,
+    EditAddress,
+    MarkDeceased,
+    Shield,
+    History,
+    NewChild,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +148,7 @@ impl Key {
             KeyCode::End => "End".to_string(),
             KeyCode::F(n) => format!("F{n}"),
             KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
+            KeyCode::Char(' ') => "Space".to_string(),
             KeyCode::Char(c) => c.to_string(),
             other => format!("{other:?}"),
         };
@@ -209,6 +249,71 @@ pub const BINDINGS: &[Binding] = &[
         A::StopTyping,
         "Stop typing (then q quits)",
         Some("leave"),
+    ),
+    bind(
+        C::Login,
+        key(K::F(3)),
+        A::Enrol,
+        "Enrol with a code from your administrator",
+        Some("enrol"),
+    ),
+    bind(
+        C::LoginIdle,
+        key(K::F(3)),
+        A::Enrol,
+        "Enrol with a code from your administrator",
+        None,
+    ),
+    bind(
+        C::Enrol,
+        key(K::Enter),
+        A::Submit,
+        "Check the enrolment code, then activate with the app's code",
+        Some("next"),
+    ),
+    bind(
+        C::Enrol,
+        key(K::Tab),
+        A::NextField,
+        "Next field",
+        Some("field"),
+    ),
+    bind(
+        C::Enrol,
+        key(K::BackTab),
+        A::PrevField,
+        "Previous field",
+        None,
+    ),
+    bind(C::Enrol, key(K::Down), A::NextField, "Next field", None),
+    bind(C::Enrol, key(K::Up), A::PrevField, "Previous field", None),
+    bind(
+        C::Enrol,
+        key(K::Esc),
+        A::Cancel,
+        "Back to the login screen",
+        Some("cancel"),
+    ),
+    bind(
+        C::Locked,
+        key(K::Enter),
+        A::Submit,
+        "Unlock with your password and a fresh code",
+        Some("unlock"),
+    ),
+    bind(
+        C::Locked,
+        key(K::Tab),
+        A::NextField,
+        "Next field",
+        Some("field"),
+    ),
+    bind(
+        C::Locked,
+        key(K::BackTab),
+        A::PrevField,
+        "Previous field",
+        None,
     ),
     bind(
         C::LoginIdle,
@@ -356,6 +461,13 @@ pub const BINDINGS: &[Binding] = &[
         None,
     ),
     bind(C::Results, key(K::F(5)), A::Retry, "Search again now", None),
+    bind(
+        C::Results,
+        key(K::Char('n')),
+        A::NewChild,
+        "Directory team: create a child record",
+        None,
+    ),
     bind(C::Results, key(K::Char('q')), A::Quit, "Quit", Some("quit")),
     bind(
         C::Results,
@@ -407,6 +519,201 @@ pub const BINDINGS: &[Binding] = &[
         "Show or hide this help",
         None,
     ),
+    bind(
+        C::Record,
+        key(K::Char('e')),
+        A::EditIndicators,
+        "Edit your service's indicators",
+        Some("indicators"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('o')),
+        A::OverrideShield,
+        "Override the shield (social care, child-protection duty)",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('+')),
+        A::AddInvolvement,
+        "Add an involvement (directory team: any service)",
+        Some("add service"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('x')),
+        A::EditInvolvement,
+        "Edit or end your involvement (directory team: any)",
+        Some("end"),
+    ),
+    bind(
+        C::Record,
+        key(K::Char('h')),
+        A::History,
+        "Identity history: who changed what, and why",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('i')),
+        A::EditIdentity,
+        "Directory team: edit identity (keeps history)",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('c')),
+        A::EditCarers,
+        "Directory team: add, edit or remove carers",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('w')),
+        A::EditAddress,
+        "Directory team: address or whereabouts",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('d')),
+        A::MarkDeceased,
+        "Directory team: record a death",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('s')),
+        A::Shield,
+        "Directory team: shield or unshield",
+        None,
+    ),
+    bind(
+        C::Form,
+        key(K::Tab),
+        A::NextField,
+        "Next field",
+        Some("next"),
+    ),
+    bind(
+        C::Form,
+        key(K::BackTab),
+        A::PrevField,
+        "Previous field",
+        None,
+    ),
+    bind(C::Form, key(K::Down), A::NextField, "Next field", None),
+    bind(C::Form, key(K::Up), A::PrevField, "Previous field", None),
+    bind(
+        C::Form,
+        key(K::Enter),
+        A::Submit,
+        "Save, or confirm discarding (Left/Right: choices)",
+        Some("save"),
+    ),
+    bind(
+        C::Form,
+        key(K::Esc),
+        A::Cancel,
+        "Cancel (asks before discarding changes)",
+        Some("cancel"),
+    ),
+    bind(C::Picker, key(K::Down), A::Down, "Next match", None),
+    bind(C::Picker, key(K::Up), A::Up, "Previous match", None),
+    bind(C::Picker, key(K::PageDown), A::PageDown, "Page down", None),
+    bind(C::Picker, key(K::PageUp), A::PageUp, "Page up", None),
+    bind(
+        C::Picker,
+        key(K::Enter),
+        A::Submit,
+        "Choose the selected item",
+        Some("choose"),
+    ),
+    bind(C::Picker, key(K::Esc), A::Cancel, "Cancel", Some("cancel")),
+    bind(
+        C::History,
+        key(K::Esc),
+        A::Back,
+        "Close the history",
+        Some("close"),
+    ),
+    bind(C::Indicators, key(K::Down), A::Down, "Next indicator", None),
+    bind(C::Indicators, key(K::Up), A::Up, "Previous indicator", None),
+    bind(
+        C::Indicators,
+        key(K::Char(' ')),
+        A::Toggle,
+        "Set or clear the selected indicator",
+        Some("toggle"),
+    ),
+    bind(
+        C::Indicators,
+        key(K::Enter),
+        A::Submit,
+        "Save (or confirm)",
+        Some("save"),
+    ),
+    bind(
+        C::Indicators,
+        key(K::Esc),
+        A::Cancel,
+        "Cancel (asks before discarding changes)",
+        Some("cancel"),
+    ),
+    bind(
+        C::Results,
+        key(K::Char('i')),
+        A::OpenInbox,
+        "Inbox of access notifications (social care)",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('a')),
+        A::RecordAttendance,
+        "Record attendance; notifies the authority",
+        None,
+    ),
+    bind(
+        C::Record,
+        key(K::Char('v')),
+        A::ViewFlag,
+        "Attendances, who viewed (silent view)",
+        None,
+    ),
+    bind(C::Inbox, key(K::Down), A::Down, "Next notification", None),
+    bind(C::Inbox, key(K::Up), A::Up, "Previous notification", None),
+    bind(
+        C::Inbox,
+        key(K::Enter),
+        A::MarkRead,
+        "Mark the notification read",
+        Some("mark read"),
+    ),
+    bind(
+        C::Inbox,
+        key(K::Char('u')),
+        A::ToggleUnread,
+        "Show only unread, or all",
+        Some("unread"),
+    ),
+    bind(C::Inbox, key(K::F(5)), A::Retry, "Refresh now", None),
+    bind(
+        C::Inbox,
+        key(K::Esc),
+        A::Back,
+        "Back to the search",
+        Some("back"),
+    ),
+    bind(C::Inbox, key(K::Char('q')), A::Quit, "Quit", Some("quit")),
+    bind(
+        C::Inbox,
+        key(K::Char('?')),
+        A::ToggleHelp,
+        "Show or hide this help",
+        None,
+    ),
     bind(C::Help, key(K::Down), A::Down, "Scroll down", None),
     bind(C::Help, key(K::Up), A::Up, "Scroll up", None),
     bind(C::Help, key(K::PageDown), A::PageDown, "Page down", None),
@@ -446,14 +753,21 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// Every context in the order the help overlay lists them.
-pub const HELP_ORDER: [Context; 8] = [
+pub const HELP_ORDER: [Context; 15] = [
     Context::Global,
     Context::Login,
     Context::LoginIdle,
+    Context::Enrol,
+    Context::Locked,
     Context::Search,
     Context::Results,
     Context::Reason,
     Context::Record,
+    Context::Indicators,
+    Context::Inbox,
+    Context::Form,
+    Context::Picker,
+    Context::History,
     Context::Help,
 ];
 
@@ -463,6 +777,24 @@ mod tests {
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let same =
+                    a.context == b.context && a.key.code == b.key.code && a.key.ctrl == b.key.ctrl;
+                assert!(
+                    !same || a.action == b.action,
+                    "{:?} {:?}: {:?} and {:?}",
+                    a.context,
+                    a.key.code,
+                    a.action,
+                    b.action
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,13 +5,16 @@ pub mod app;
 pub mod clock;
 pub mod dob;
 pub mod effects;
+pub mod form;
 pub mod glyphs;
 pub mod headless;
 pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod picker;
 mod runtime;
+pub mod saves;
 pub mod screens;
 pub mod theme;
 
@@ -26,6 +29,8 @@ pub struct TuiOptions {
     pub client: crate::client::Client,
     pub theme: ThemeName,
     pub ascii: bool,
+    /// Idle time after which the screen locks.
+    pub lock_after: std::time::Duration,
 }
 
 /// Runs the TUI on the real terminal until the user quits. The terminal is

@@ -3,9 +3,14 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
-use crate::api::{ChildRecord, DemoAccount, LoginRequest, SearchHit, SearchParams, UserSummary};
+use crate::api::{
+    ChildRecord, DemoAccount, EnrolFinishRequest, EnrolStartRequest, EnrolStartResponse,
+    InboxEntry, IndicatorUpdate, InvolvementView, LoginRequest, ProtectionDetail, SearchHit,
+    SearchParams, UserSummary,
+};
 use crate::client::ClientError;
-use crate::model::ReasonCode;
+use crate::model::{IdentityHistoryEntry, Organisation, ReasonCode};
+use crate::tui::saves::{Save, Saved};
 
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -25,6 +30,33 @@ pub enum Msg {
     RecordDone {
         request_id: u64,
         result: Result<Box<ChildRecord>, ClientError>,
+    },
+    IndicatorsSaved {
+        request_id: u64,
+        result: Result<InvolvementView, ClientError>,
+    },
+    InvolvementLoaded {
+        request_id: u64,
+        result: Result<InvolvementView, ClientError>,
+    },
+    EnrolStarted(Result<EnrolStartResponse, ClientError>),
+    EnrolDone(Result<UserSummary, ClientError>),
+    UnlockDone(Result<UserSummary, ClientError>),
+    /// An opened flag (attendance or silent view) for the subject with this ID.
+    ProtectionDone {
+        subject: String,
+        result: Result<Box<ProtectionDetail>, ClientError>,
+    },
+    UnreadCountDone(Result<u64, ClientError>),
+    InboxDone(Result<(Vec<InboxEntry>, u64), ClientError>),
+    FormSaved {
+        request_id: u64,
+        result: Result<Saved, ClientError>,
+    },
+    OrganisationsLoaded(Result<Vec<Organisation>, ClientError>),
+    HistoryLoaded {
+        request_id: u64,
+        result: Result<Vec<IdentityHistoryEntry>, ClientError>,
     },
 }
 
@@ -53,5 +85,49 @@ pub enum Effect {
         reason: ReasonCode,
         reason_text: Option<String>,
     },
+    RecordAttendance {
+        subject: String,
+    },
+    ViewFlag {
+        subject: String,
+    },
+    LoadUnreadCount,
+    LoadInbox {
+        unread_only: bool,
+    },
+    MarkRead {
+        id: i64,
+        unread_only: bool,
+    },
     Logout,
+    /// Opens a shielded record in full under the override right; answers `RecordDone`.
+    OverrideShield {
+        request_id: u64,
+        id: String,
+        reason: ReasonCode,
+        reason_text: Option<String>,
+    },
+    SetIndicators {
+        request_id: u64,
+        involvement: i64,
+        update: IndicatorUpdate,
+    },
+    LoadInvolvement {
+        request_id: u64,
+        id: i64,
+    },
+    EnrolStart(EnrolStartRequest),
+    EnrolFinish(EnrolFinishRequest),
+    /// A fresh login for the locked user; the old session is ended first.
+    Unlock(LoginRequest),
+    SaveForm {
+        request_id: u64,
+        save: Save,
+    },
+    /// The organisations for pickers: names and contacts, no child data.
+    LoadOrganisations,
+    LoadHistory {
+        request_id: u64,
+        child: String,
+    },
 }

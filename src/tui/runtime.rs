@@ -65,6 +65,7 @@ pub async fn run(opts: TuiOptions) -> anyhow::Result<()> {
         Clock::System,
         Rect::new(0, 0, size.width, size.height),
     );
+    app.set_lock_after(opts.lock_after);
     let (tx, rx) = mpsc::unbounded_channel();
     let executor = Executor::new(opts.client, tx);
     let result = event_loop(&mut term, &mut app, &executor, rx).await;
@@ -92,7 +93,10 @@ async fn event_loop(
         if app.is_dirty() {
             draw(term, app)?;
         }
-        let deadline = app.deadline();
+        let deadline = match (app.deadline(), app.lock_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let sleep = async move {
             match deadline {
                 Some(at) => tokio::time::sleep_until(at.into()).await,

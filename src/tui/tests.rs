@@ -129,6 +129,8 @@ fn hit(id: &str, family: &str, given: &str) -> SearchHit {
         gp_practice: Some("Oak Lane Surgery".into()),
         matched_former_name: None,
         shielded: false,
+        redirected_from: None,
+        protection: None,
     }
 }
 
@@ -247,6 +249,7 @@ pub(super) fn record() -> ChildRecord {
         shielded: false,
         restricted_notice: None,
         carers: vec![CarerView {
+            id: None,
             name: "Jane Smith".into(),
             relationship: Some(Relationship::Mother),
             parental_responsibility: Some(true),
@@ -255,6 +258,9 @@ pub(super) fn record() -> ChildRecord {
         }],
         involvements: vec![school, visiting, camhs],
         version: 3,
+        redirected_from: None,
+        date_of_death: None,
+        protection: None,
     }
 }
 

@@ -15,7 +15,7 @@ use contactpoint::model::{
     NhsNumber, OrgKind, Organisation, Practitioner, Relationship, Role,
 };
 use contactpoint::server::auth::totp;
-use contactpoint::server::{self, AppState, ManualClock, RunningServer, ServerConfig};
+use contactpoint::server::{self, AppState, ManualClock, RunningServer, ServerConfig, ServerKeys};
 use contactpoint::store::{self, Store, UserAccount};
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -84,6 +84,7 @@ pub struct TestServer {
     pub url: String,
     pub store: Arc<dyn Store>,
     pub clock: Arc<ManualClock>,
+    pub keys: Arc<ServerKeys>,
     pub backend: Backend,
     pub database_url: String,
     database: Arc<Database>,
@@ -116,7 +117,15 @@ impl TestServer {
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
         ));
-        Self::spawn(backend, Arc::new(database), store, clock, config).await
+        Self::spawn(
+            backend,
+            Arc::new(database),
+            store,
+            clock,
+            config,
+            test_keys(),
+        )
+        .await
     }
 
     /// A server over a fresh database seeded with `children` demo children and the demo accounts.
@@ -134,12 +143,13 @@ impl TestServer {
             store,
             clock,
             ServerConfig::default(),
+            test_keys(),
         )
         .await
     }
 
     /// Another server over the same database, with its own connections, as a second
-    /// instance behind a load balancer would be. Shares the test's clock.
+    /// instance behind a load balancer would be. Shares the test's clock and keys.
     pub async fn another_over_same_database(&self) -> Self {
         let store = store::open(&self.database_url).await.expect("open store");
         Self::spawn(
@@ -148,6 +158,7 @@ impl TestServer {
             store,
             self.clock.clone(),
             ServerConfig::default(),
+            self.keys.clone(),
         )
         .await
     }
@@ -158,8 +169,9 @@ impl TestServer {
         store: Arc<dyn Store>,
         clock: Arc<ManualClock>,
         config: ServerConfig,
+        keys: Arc<ServerKeys>,
     ) -> Self {
-        let state = AppState::new(store.clone(), clock.clone(), config);
+        let state = AppState::new(store.clone(), clock.clone(), config, keys.clone());
         let running = server::spawn(state, "127.0.0.1:0")
             .await
             .expect("server starts");
@@ -167,11 +179,19 @@ impl TestServer {
             url: running.url(),
             store,
             clock,
+            keys,
             backend,
             database_url: database.url.clone(),
             database,
             _running: running,
         }
+    }
+
+    /// The SQLite file behind this server, for tests that read it directly or hand
+    /// it to the CLI. Only SQLite servers have one.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        assert_eq!(self.backend, Backend::Sqlite, "only SQLite has a file");
+        std::path::PathBuf::from(self.database_url.trim_start_matches("sqlite://"))
     }
 
     /// Runs SQL on the server's database behind the store's back, as someone
@@ -196,6 +216,11 @@ impl TestServer {
         self.raw_sql(&sql).await.expect("drop trigger");
     }
 
+    /// Stops serving, as a dropped connection or a crashed server would.
+    pub fn stop(&self) {
+        self._running.handle.abort();
+    }
+
     pub fn client(&self) -> Client {
         Client::new(&self.url, false).expect("client")
     }
@@ -212,7 +237,7 @@ impl TestServer {
                 password_hash: contactpoint::server::auth::PasswordHasher::new(1)
                     .hash(PASSWORD.into())
                     .await,
-                totp_secret: secret.clone(),
+                totp_secret: self.keys.seal(&secret),
                 failed_logins: 0,
                 locked_until: None,
                 disabled: false,
@@ -251,6 +276,11 @@ impl TestServer {
         self.clock.advance(chrono::Duration::seconds(30));
         client
     }
+}
+
+/// A fresh server key per test server.
+pub fn test_keys() -> Arc<ServerKeys> {
+    Arc::new(ServerKeys::from_hex(&ServerKeys::generate_hex()).expect("a generated key"))
 }
 
 pub fn org(code: &str, name: &str, kind: OrgKind, la: &str) -> Organisation {
@@ -409,4 +439,197 @@ pub fn children() -> Vec<Child> {
         ));
     }
     v
+}
+
+/// Issue 3: a headless TUI of 80x24 logged in as a new user, by typing the form.
+pub async fn tui_logged_in(
+    server: &TestServer,
+    username: &str,
+    role: Role,
+    org: &str,
+    theme: contactpoint::tui::ThemeName,
+    ascii: bool,
+) -> contactpoint::tui::Headless<ratatui::backend::TestBackend> {
+    let user = server.user(username, role, org).await;
+    tui_logged_in_as(server, &user, theme, ascii).await
+}
+
+/// Issue 3: a headless TUI of 80x24 logged in as an existing test user.
+pub async fn tui_logged_in_as(
+    server: &TestServer,
+    user: &TestUser,
+    theme: contactpoint::tui::ThemeName,
+    ascii: bool,
+) -> contactpoint::tui::Headless<ratatui::backend::TestBackend> {
+    use crossterm::event::KeyCode;
+    let mut tui = contactpoint::tui::Headless::connect(server.client(), 80, 24, theme, ascii).await;
+    tui.settle().await;
+    tui.type_str(&user.username);
+    tui.press(KeyCode::Tab);
+    tui.type_str(PASSWORD);
+    tui.press(KeyCode::Tab);
+    tui.type_str(&server.code(user));
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    server.clock.advance(chrono::Duration::seconds(30));
+    assert!(tui.screen().contains("Find a child"), "{}", tui.screen());
+    tui
+}
+
+/// Issue 3: searches by surname and date of birth (DD/MM/YYYY) and opens the first
+/// result for the default reason.
+pub async fn tui_open(
+    tui: &mut contactpoint::tui::Headless<ratatui::backend::TestBackend>,
+    surname: &str,
+    dob: &str,
+) {
+    use crossterm::event::KeyCode;
+    tui.type_str(surname);
+    tui.press(KeyCode::Tab);
+    tui.press(KeyCode::Tab);
+    tui.type_str(dob);
+    tui.settle().await;
+    tui.press(KeyCode::Enter);
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    assert!(
+        tui.screen().contains("Services involved"),
+        "{}",
+        tui.screen()
+    );
+}
+
+// --- Accounts and enrolment (issue 5).
+
+pub const LEEDS_DIRECTORY: &str = "383-DIR";
+
+impl TestServer {
+    /// A logged-in directory administrator (`admin`).
+    pub async fn admin(&self) -> Client {
+        self.logged_in("dir.admin", Role::Admin, LEEDS_DIRECTORY)
+            .await
+    }
+
+    /// A new account made by `admin` through the API; returns its enrolment code.
+    pub async fn create_account(
+        &self,
+        admin: &Client,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        org: &str,
+    ) -> String {
+        admin
+            .create_account(&contactpoint::api::NewAccountRequest {
+                username: username.into(),
+                display_name: display_name.into(),
+                organisation: org.into(),
+                role,
+                phone: Some("0113 496 0000".into()),
+                child_protection: false,
+            })
+            .await
+            .expect("account created")
+            .enrolment
+            .enrolment_code
+    }
+
+    /// Enrols with `code`, choosing `password`: the client is logged in, and the
+    /// returned user's secret is the one enrolled.
+    pub async fn enrol(
+        &self,
+        username: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<(Client, TestUser), contactpoint::client::ClientError> {
+        use contactpoint::api::{EnrolFinishRequest, EnrolStartRequest};
+        let mut client = self.client();
+        let started = client
+            .enrol_start(&EnrolStartRequest {
+                username: username.into(),
+                enrolment_code: code.into(),
+            })
+            .await?;
+        let user = TestUser {
+            username: username.into(),
+            secret: started.secret,
+        };
+        client
+            .enrol_finish(&EnrolFinishRequest {
+                username: username.into(),
+                enrolment_code: code.into(),
+                password: password.into(),
+                totp: self.code(&user),
+            })
+            .await?;
+        self.clock.advance(chrono::Duration::seconds(30));
+        Ok((client, user))
+    }
+
+    /// Audit events with this action, oldest first.
+    pub async fn audited(&self, action: &str) -> Vec<contactpoint::model::AuditEvent> {
+        self.store
+            .audit_events(0, 100_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.event.action == action)
+            .map(|e| e.event)
+            .collect()
+    }
+}
+// --- CP-IS support: feed rows for the fixture children, and an uploading authority.
+
+pub const FEED_HEADER: &str = "nhs_number,family_name,given_names,date_of_birth,plan_type,legal_status,start_date,end_date,due_date,local_authority,office_hours_phone,out_of_hours_phone";
+pub const LEEDS_OFFICE: &str = "0113 222 4403";
+pub const LEEDS_NIGHT: &str = "0113 535 0600";
+
+impl TestServer {
+    /// The stored record (with its directory ID and NHS number) of a fixture child.
+    pub async fn stored_child(&self, family: &str, dob: &str) -> Child {
+        // Through the store, so it works on either backend.
+        let dob: NaiveDate = dob.parse().expect("a date");
+        let mut found: Vec<_> = self
+            .store
+            .scan_entries(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.child)
+            .filter(|c| c.family_name == family && c.date_of_birth == dob)
+            .collect();
+        found.sort_by(|a, b| a.given_names.cmp(&b.given_names));
+        let id = found.first().expect("a fixture child").id.clone();
+        self.store.child(&id).await.unwrap().unwrap()
+    }
+}
+
+/// A CSV feed row for a child: plan type, legal status, start, end, due date.
+pub fn feed_row(
+    child: &Child,
+    plan: &str,
+    legal: &str,
+    start: &str,
+    end: &str,
+    due: &str,
+) -> String {
+    format!(
+        "{},{},{},{},{plan},{legal},{start},{end},{due},{LEEDS},{LEEDS_OFFICE},{LEEDS_NIGHT}",
+        child.nhs_number.as_ref().unwrap().as_str(),
+        child.family_name,
+        child.given_names,
+        child.date_of_birth
+    )
+}
+
+/// A pregnant adult who is not in the children's directory.
+pub const MOTHER_NHS: &str = "9434765919";
+
+pub fn mother_row(due: &str) -> String {
+    format!("{MOTHER_NHS},Barker,Jade,1998-05-17,unborn,,2026-06-01,,{due},{LEEDS},{LEEDS_OFFICE},{LEEDS_NIGHT}")
+}
+
+/// A Leeds directory administrator's client, for uploading the feed.
+pub async fn la_admin(server: &TestServer, username: &str) -> Client {
+    server.logged_in(username, Role::LaAdmin, "383-DIR").await
 }

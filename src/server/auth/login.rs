@@ -2,12 +2,15 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::api::{ErrorCode, LoginRequest, LoginResponse, UserSummary};
 use crate::server::audit;
 use crate::server::auth::session::{new_token, token_hash, RequestContext};
-use crate::server::auth::totp;
+use crate::server::auth::{password_rules, totp};
 use crate::server::error::ApiError;
 use crate::server::AppState;
+use crate::store::UserAccount;
 
 /// Every failure answers the same, whichever factor was wrong or whether the user
 /// exists; only a locked account is named, so its owner knows to wait.
@@ -35,13 +38,18 @@ pub async fn login(
     }
     let password_ok = state
         .hasher
-        .verify(user.as_ref().map(|u| u.password_hash.clone()), req.password)
+        .verify(
+            user.as_ref().map(|u| u.password_hash.clone()),
+            password_rules::normalise(&req.password),
+        )
         .await;
     let Some(account) = user.as_ref().filter(|u| password_ok && !u.disabled) else {
         return Err(failed(state, &req.username, fail("invalid_credentials")).await);
     };
     let unix = now.timestamp().max(0) as u64;
-    let Some(step) = totp::matching_step(&account.totp_secret, req.totp.trim(), unix) else {
+    // An account still enrolling (or reset) has no secret: no code can match.
+    let secret = state.keys.unseal(&account.totp_secret).ok();
+    let Some(step) = secret.and_then(|s| totp::matching_step(&s, req.totp.trim(), unix)) else {
         return Err(failed(state, &req.username, fail("invalid_credentials")).await);
     };
     if !state.store.claim_totp_step(&account.username, step).await? {
@@ -49,12 +57,22 @@ pub async fn login(
     }
 
     state.store.clear_login_failures(&account.username).await?;
+    let response = open_session(state, account, now).await?;
+    audit::record(state, fail("success")).await?;
+    Ok(response)
+}
+
+/// A new session for an account that has just proved both factors.
+pub async fn open_session(
+    state: &Arc<AppState>,
+    account: &UserAccount,
+    now: DateTime<Utc>,
+) -> Result<LoginResponse, ApiError> {
     let token = new_token();
     state
         .store
         .create_session(&token_hash(&token), &account.username, now)
         .await?;
-    audit::record(state, fail("success")).await?;
     let organisation_name = state
         .store
         .organisation(&account.organisation)
@@ -74,7 +92,7 @@ pub async fn login(
     })
 }
 
-fn locked() -> ApiError {
+pub(crate) fn locked() -> ApiError {
     ApiError::new(
         ErrorCode::AccountLocked,
         "This account is locked after repeated failed logins. Try again later or ask your administrator.",
@@ -83,7 +101,7 @@ fn locked() -> ApiError {
 
 /// Counts the failure against the account (if it exists), audits it, and says
 /// "locked" if this failure was the one that locked it.
-async fn failed(
+pub(crate) async fn failed(
     state: &Arc<AppState>,
     username: &str,
     event: crate::model::AuditEvent,

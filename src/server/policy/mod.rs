@@ -1,9 +1,24 @@
 //! Every access rule in one place: what a role, from its organisation, may do and
 //! see. Handlers ask here; they never test roles themselves. One file per area.
 
+pub mod accounts;
+pub mod audit;
+mod maintenance;
+mod protection;
 mod records;
 
-pub use records::{may_read_record, may_search, record_view, search_hit, visible_in_search};
+pub use maintenance::{
+    duplicate_scope, involvement_edit, may_add_involvement, may_create_child, may_maintain,
+    may_override_shield, may_set_indicators,
+};
+pub use protection::{
+    may_find_unborn_subjects, may_read_inbox, may_record_attendance, may_see_viewers,
+    may_upload_feed, may_view_silently, protection_flag, sees_flags,
+};
+pub use records::{
+    involvement_view, may_read_record, may_search, overridden_view, record_view, search_hit,
+    visible_in_search,
+};
 
 use crate::model::Role;
 

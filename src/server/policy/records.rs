@@ -54,6 +54,8 @@ pub fn search_hit(
         score,
         matched_former_name,
         shielded: c.shielded,
+        redirected_from: None,
+        protection: None,
     }
 }
 
@@ -66,6 +68,26 @@ pub fn record_view(
     broker: &Organisation,
 ) -> ChildRecord {
     let full = !child.shielded || viewer.administers(&child.local_authority);
+    build_view(viewer, child, local_authority, broker, full)
+}
+
+/// The record with its shielded fields shown, for one viewing under the override right.
+pub fn overridden_view(
+    viewer: &Viewer,
+    child: Child,
+    local_authority: Option<&Organisation>,
+    broker: &Organisation,
+) -> ChildRecord {
+    build_view(viewer, child, local_authority, broker, true)
+}
+
+fn build_view(
+    viewer: &Viewer,
+    child: Child,
+    local_authority: Option<&Organisation>,
+    broker: &Organisation,
+    full: bool,
+) -> ChildRecord {
     let la_contact = local_authority.map(|o| LocalAuthorityContact {
         code: o.code.clone(),
         name: o.name.clone(),
@@ -94,6 +116,7 @@ pub fn record_view(
                 .carers
                 .into_iter()
                 .map(|c| CarerView {
+                    id: None,
                     name: c.name,
                     relationship: None,
                     parental_responsibility: None,
@@ -103,6 +126,9 @@ pub fn record_view(
                 .collect(),
             involvements: Vec::new(),
             version: child.version,
+            redirected_from: None,
+            date_of_death: None,
+            protection: None,
         };
     }
     let child_la = child.local_authority.clone();
@@ -122,6 +148,7 @@ pub fn record_view(
             .carers
             .into_iter()
             .map(|c| CarerView {
+                id: Some(c.id),
                 name: c.name,
                 relationship: Some(c.relationship),
                 parental_responsibility: Some(c.parental_responsibility),
@@ -135,13 +162,16 @@ pub fn record_view(
             .map(|i| involvement_view(viewer, &child_la, i, broker))
             .collect(),
         version: child.version,
+        redirected_from: None,
+        date_of_death: None,
+        protection: None,
     }
 }
 
 /// A sensitive service's involvement is shown in full only to its own staff and
 /// the child's directory administrators; everyone else is pointed to the team
 /// that brokers contact.
-fn involvement_view(
+pub fn involvement_view(
     viewer: &Viewer,
     child_la: &str,
     i: Involvement,

@@ -14,7 +14,7 @@ use crate::server::{audit, search as finder, AppState};
 /// Free text given with the `other` reason is kept short: a reason, not a note.
 const MAX_REASON_TEXT: usize = 200;
 
-async fn viewer(state: &AppState, user: &AuthUser) -> Result<Viewer, ApiError> {
+pub(super) async fn viewer(state: &AppState, user: &AuthUser) -> Result<Viewer, ApiError> {
     let org = state.store.organisation(&user.organisation).await?;
     Ok(Viewer {
         role: user.role,
@@ -35,7 +35,10 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     let viewer = viewer(&state, &user).await?;
     let today = state.clock.now().date_naive();
-    let result = finder::search(state.store.as_ref(), &viewer, &params, today).await;
+    let mut result = finder::search(state.store.as_ref(), &viewer, &params, today).await;
+    if let Ok(hits) = &mut result {
+        super::protection::annotate_hits(&state, &viewer, hits).await?;
+    }
     let outcome = match &result {
         Ok(_) => "success".to_string(),
         Err(e) => serde_json::to_value(e.code)
@@ -57,12 +60,12 @@ pub async fn search(
 #[into_params(parameter_in = Query)]
 pub struct ReadParams {
     /// Why the record is being opened (a reason code).
-    reason: Option<String>,
+    pub(super) reason: Option<String>,
     /// Required when the reason is `other`.
-    reason_text: Option<String>,
+    pub(super) reason_text: Option<String>,
 }
 
-fn parse_reason(p: &ReadParams) -> Result<(ReasonCode, Option<String>), ApiError> {
+pub(super) fn parse_reason(p: &ReadParams) -> Result<(ReasonCode, Option<String>), ApiError> {
     let code = p
         .reason
         .as_deref()
@@ -120,7 +123,15 @@ pub async fn read(
     let id: DirectoryId = id
         .parse()
         .map_err(|e: crate::model::IdError| ApiError::bad_request(e.to_string()))?;
-    let child = state.store.child(id.as_str()).await?;
+    let mut child = state.store.child(id.as_str()).await?;
+    // A merged-away ID leads to the record that survived it.
+    let mut redirected_from = None;
+    if child.is_none() {
+        if let Some(survivor) = state.store.redirect(id.as_str()).await? {
+            child = state.store.child(&survivor).await?;
+            redirected_from = Some(id.to_string());
+        }
+    }
     let mut event = audit::user_event(
         &state,
         &user,
@@ -132,6 +143,9 @@ pub async fn read(
         },
     );
     event.subjects = vec![id.to_string()];
+    if let (Some(c), Some(_)) = (&child, &redirected_from) {
+        event.subjects.push(c.id.to_string());
+    }
     event.reason = Some(match &reason_text {
         Some(text) => format!("{}: {text}", reason.code()),
         None => reason.code().to_string(),
@@ -139,23 +153,35 @@ pub async fn read(
     audit::record(&state, event).await?;
     let child = child.ok_or_else(|| ApiError::not_found("No child has that directory ID."))?;
 
-    let local_authority = state.store.organisation(&child.local_authority).await?;
-    let broker = match state.store.directory_team(&child.local_authority).await? {
+    let (local_authority, broker) = contacts(&state, &child.local_authority).await?;
+    let nhs_number = child.nhs_number.clone();
+    let mut view = policy::record_view(&viewer, child, local_authority.as_ref(), &broker);
+    super::protection::annotate_record(&state, &user, &viewer, &mut view, nhs_number.as_ref())
+        .await?;
+    view.redirected_from = redirected_from;
+    if view.restricted_notice.is_none() {
+        view.date_of_death = state.store.date_of_death(&view.id).await?;
+    }
+    Ok(Json(view))
+}
+
+/// The child's local authority, and the directory team that brokers contact for it.
+pub(super) async fn contacts(
+    state: &AppState,
+    child_la: &str,
+) -> Result<(Option<Organisation>, Organisation), ApiError> {
+    let local_authority = state.store.organisation(child_la).await?;
+    let broker = match state.store.directory_team(child_la).await? {
         Some(team) => team,
         None => local_authority.clone().unwrap_or_else(|| Organisation {
-            code: child.local_authority.clone(),
+            code: child_la.to_string(),
             name: "Local authority directory team".into(),
             kind: OrgKind::DirectoryTeam,
             phone: None,
             email: None,
             address: None,
-            local_authority: child.local_authority.clone(),
+            local_authority: child_la.to_string(),
         }),
     };
-    Ok(Json(policy::record_view(
-        &viewer,
-        child,
-        local_authority.as_ref(),
-        &broker,
-    )))
+    Ok((local_authority, broker))
 }

@@ -24,10 +24,13 @@ pub async fn accounts(State(state): State<Arc<AppState>>) -> Result<Json<DemoAcc
     let mut accounts = Vec::new();
     for login in state.store.demo_logins().await? {
         if let Some(user) = state.store.user(&login.username).await? {
+            let Ok(totp_secret) = state.keys.unseal(&user.totp_secret) else {
+                continue;
+            };
             accounts.push(DemoAccount {
                 username: user.username,
                 password: login.password,
-                totp_secret: user.totp_secret,
+                totp_secret,
                 role: user.role,
                 organisation: user.organisation,
                 description: login.description,

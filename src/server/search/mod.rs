@@ -2,7 +2,7 @@
 //! indexed keys, and ranking in Rust over the (small) candidate set.
 
 mod query;
-mod rank;
+pub(crate) mod rank;
 
 pub use query::SearchRequest;
 
@@ -24,7 +24,15 @@ pub async fn search(
     today: NaiveDate,
 ) -> Result<Vec<SearchHit>, ApiError> {
     policy::may_search(viewer)?;
-    let request = SearchRequest::parse(params, today)?;
+    let mut request = SearchRequest::parse(params, today)?;
+    // A merged-away ID finds the record that survived it, and says so.
+    let mut redirected_from = None;
+    if let Some(old) = request.directory_id.clone() {
+        if let Some(survivor) = store.redirect(old.as_str()).await? {
+            request.directory_id = survivor.parse().ok();
+            redirected_from = Some(old.to_string());
+        }
+    }
     let candidates = store
         .candidates(request.candidate_query(CANDIDATE_LIMIT))
         .await?;
@@ -53,7 +61,9 @@ pub async fn search(
         .into_iter()
         .map(|(c, m)| {
             let glance = glances.remove(&c.id);
-            policy::search_hit(viewer, c, glance, m.score, m.former_name)
+            let mut hit = policy::search_hit(viewer, c, glance, m.score, m.former_name);
+            hit.redirected_from = redirected_from.clone();
+            hit
         })
         .collect())
 }

@@ -27,7 +27,7 @@ pub struct Match {
 }
 
 /// How alike two normalised names are, from 0 to 1.
-fn name_level(query: &str, name: &str) -> f64 {
+pub(crate) fn name_level(query: &str, name: &str) -> f64 {
     if query == name {
         return 1.0;
     }
@@ -50,7 +50,7 @@ fn name_level(query: &str, name: &str) -> f64 {
 
 /// The best level of any query form against any of the child's surname forms;
 /// a match on one part of a hyphenated name counts slightly less than the whole.
-fn family_level(query_forms: &[String], family_name: &str) -> f64 {
+pub(crate) fn family_level(query_forms: &[String], family_name: &str) -> f64 {
     let forms = names::surname_forms(family_name);
     query_forms
         .iter()
@@ -65,7 +65,7 @@ fn family_level(query_forms: &[String], family_name: &str) -> f64 {
 }
 
 /// Forename against the child's given names: initials count, and a middle name a little less.
-fn given_level(query: &[String], given_names: &str) -> f64 {
+pub(crate) fn given_level(query: &[String], given_names: &str) -> f64 {
     let Some(first) = query.first() else {
         return 0.0;
     };
@@ -87,7 +87,7 @@ fn given_level(query: &[String], given_names: &str) -> f64 {
         .fold(0.0, f64::max)
 }
 
-fn dob_level(query: NaiveDate, dob: NaiveDate) -> f64 {
+pub(crate) fn dob_level(query: NaiveDate, dob: NaiveDate) -> f64 {
     if query == dob {
         return 1.0;
     }

@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
+use deadpool_postgres::GenericClient;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
@@ -13,9 +14,9 @@ use crate::model::{
 };
 use crate::store::{Candidate, CandidateQuery, DirectoryStore, Glance, StoreError, StoreResult};
 
-const ORG_COLUMNS: &str = "code, name, kind, phone, email, address, local_authority";
+pub(super) const ORG_COLUMNS: &str = "code, name, kind, phone, email, address, local_authority";
 
-fn org_from_row(r: &Row, at: usize) -> StoreResult<Organisation> {
+pub(super) fn org_from_row(r: &Row, at: usize) -> StoreResult<Organisation> {
     Ok(Organisation {
         code: r.try_get(at)?,
         name: r.try_get(at + 1)?,
@@ -27,10 +28,10 @@ fn org_from_row(r: &Row, at: usize) -> StoreResult<Organisation> {
     })
 }
 
-const CANDIDATE_COLUMNS: &str =
+pub(super) const CANDIDATE_COLUMNS: &str =
     "id, family_name, given_names, former_names, date_of_birth, gender, postcode, shielded, local_authority";
 
-fn candidate_from_row(r: &Row) -> StoreResult<Candidate> {
+pub(super) fn candidate_from_row(r: &Row) -> StoreResult<Candidate> {
     Ok(Candidate {
         id: r.try_get(0)?,
         family_name: r.try_get(1)?,
@@ -89,36 +90,7 @@ async fn insert_batch(
     )
     .await?;
 
-    // Every surname form each child is known by (whole, hyphen parts, former names).
-    let forms: Vec<Vec<String>> = children
-        .iter()
-        .map(|child| {
-            let mut forms = names::surname_forms(&child.family_name);
-            for former in &child.former_names {
-                forms.extend(names::surname_forms(&former.family_name));
-            }
-            forms.sort();
-            forms.dedup();
-            forms
-        })
-        .collect();
-    let surname_ids = surname_ids(tx, forms.iter().flatten().cloned().collect()).await?;
-    let (mut sids, mut dobs, mut ids, mut dists) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for ((child, forms), district) in children.iter().zip(&forms).zip(&districts) {
-        for form in forms {
-            sids.push(surname_ids[form]);
-            dobs.push(child.date_of_birth);
-            ids.push(child.id.as_str());
-            dists.push(district.as_deref());
-        }
-    }
-    tx.execute(
-        "INSERT INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
-         SELECT * FROM unnest($1::int8[], $2::date[], $3::text[], $4::text[])
-         ON CONFLICT DO NOTHING",
-        &[&sids, &dobs, &ids, &dists],
-    )
-    .await?;
+    index_surnames(tx, children, &districts).await?;
 
     let carers: Vec<(&str, &Carer)> = children
         .iter()
@@ -217,6 +189,119 @@ async fn insert_batch(
     Ok(())
 }
 
+/// Indexes each child under every surname form it is known by (whole, hyphen
+/// parts, former names), with its postcode district (`districts`, in step).
+pub(super) async fn index_surnames(
+    tx: &deadpool_postgres::Transaction<'_>,
+    children: &[Child],
+    districts: &[Option<String>],
+) -> StoreResult<()> {
+    let forms: Vec<Vec<String>> = children.iter().map(surname_forms).collect();
+    let surname_ids = surname_ids(tx, forms.iter().flatten().cloned().collect()).await?;
+    let (mut sids, mut dobs, mut ids, mut dists) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for ((child, forms), district) in children.iter().zip(&forms).zip(districts) {
+        for form in forms {
+            sids.push(surname_ids[form]);
+            dobs.push(child.date_of_birth);
+            ids.push(child.id.as_str());
+            dists.push(district.as_deref());
+        }
+    }
+    tx.execute(
+        "INSERT INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
+         SELECT * FROM unnest($1::int8[], $2::date[], $3::text[], $4::text[])
+         ON CONFLICT DO NOTHING",
+        &[&sids, &dobs, &ids, &dists],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every surname form a child is known by, sorted and without repeats.
+pub(super) fn surname_forms(child: &Child) -> Vec<String> {
+    let mut forms = names::surname_forms(&child.family_name);
+    for former in &child.former_names {
+        forms.extend(names::surname_forms(&former.family_name));
+    }
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// Inserts one involvement, returning its id.
+pub(super) async fn insert_involvement(
+    tx: &deadpool_postgres::Transaction<'_>,
+    child_id: &str,
+    i: &Involvement,
+) -> StoreResult<i64> {
+    let p = i.practitioner.as_ref();
+    Ok(tx
+        .query_one(
+            "INSERT INTO involvements (child_id, organisation, practitioner_name, practitioner_phone,
+                 practitioner_email, start_date, end_date, consent, has_information, taking_action,
+                 caf_completed, lead_professional, marks, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            &[
+                &child_id,
+                &i.organisation.code,
+                &p.map(|p| &p.name),
+                &p.and_then(|p| p.phone.as_ref()),
+                &p.and_then(|p| p.email.as_ref()),
+                &i.start_date,
+                &i.end_date,
+                &i.consent.as_ref().map(to_json),
+                &i.indicators.has_information,
+                &i.indicators.taking_action,
+                &i.indicators.caf_completed,
+                &i.indicators.lead_professional,
+                &to_json(&i.marks),
+                &i.version,
+            ],
+        )
+        .await?
+        .try_get(0)?)
+}
+
+/// Selects what `involvement_from_row` reads; the caller adds WHERE and ORDER BY.
+pub(super) const INVOLVEMENT_SELECT: &str =
+    "SELECT i.id, i.practitioner_name, i.practitioner_phone, i.practitioner_email, i.start_date,
+            i.end_date, i.consent, i.has_information, i.taking_action, i.caf_completed,
+            i.lead_professional, i.marks, i.version,
+            o.code, o.name, o.kind, o.phone, o.email, o.address, o.local_authority
+     FROM involvements i JOIN organisations o ON o.code = i.organisation";
+
+pub(super) fn involvement_from_row(r: &Row) -> StoreResult<Involvement> {
+    let practitioner = r
+        .try_get::<_, Option<String>>(1)?
+        .map(|name| -> StoreResult<_> {
+            Ok(Practitioner {
+                name,
+                phone: r.try_get(2)?,
+                email: r.try_get(3)?,
+            })
+        })
+        .transpose()?;
+    Ok(Involvement {
+        id: r.try_get(0)?,
+        practitioner,
+        start_date: r.try_get(4)?,
+        end_date: r.try_get(5)?,
+        consent: r
+            .try_get::<_, Option<&str>>(6)?
+            .map(from_json)
+            .transpose()?,
+        indicators: Indicators {
+            has_information: r.try_get(7)?,
+            taking_action: r.try_get(8)?,
+            caf_completed: r.try_get(9)?,
+            lead_professional: r.try_get(10)?,
+        },
+        marks: from_json::<IndicatorMarks>(r.try_get(11)?)?,
+        version: r.try_get(12)?,
+        organisation: org_from_row(r, 13)?,
+    })
+}
+
 /// The ids of these surname forms, creating (and indexing the keys of) new ones.
 /// Sorted, and `ON CONFLICT` on the name, so concurrent importers agree on one id
 /// per form and never deadlock.
@@ -256,7 +341,7 @@ async fn surname_ids(
     .collect()
 }
 
-async fn load_child(c: &deadpool_postgres::Object, id: &str) -> StoreResult<Option<Child>> {
+pub(super) async fn load_child(c: &impl GenericClient, id: &str) -> StoreResult<Option<Child>> {
     let child = c.prepare_cached(
         "SELECT id, nhs_number, family_name, given_names, former_names, date_of_birth, gender,
                 address, local_authority, shielded, version
@@ -266,17 +351,9 @@ async fn load_child(c: &deadpool_postgres::Object, id: &str) -> StoreResult<Opti
         "SELECT id, name, relationship, parental_responsibility, phone, email
          FROM carers WHERE child_id = $1 ORDER BY id",
     );
-    let org_columns = ORG_COLUMNS
-        .split(", ")
-        .map(|c| format!("o.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
     let involvements_sql = format!(
-        "SELECT i.id, i.practitioner_name, i.practitioner_phone, i.practitioner_email, i.start_date,
-                i.end_date, i.consent, i.has_information, i.taking_action, i.caf_completed,
-                i.lead_professional, i.marks, i.version, {org_columns}
-         FROM involvements i JOIN organisations o ON o.code = i.organisation
-         WHERE i.child_id = $1 ORDER BY i.end_date IS NOT NULL, i.start_date, i.id"
+        "{INVOLVEMENT_SELECT} WHERE i.child_id = $1
+         ORDER BY i.end_date IS NOT NULL, i.start_date, i.id"
     );
     let involvements = c.prepare_cached(&involvements_sql);
     let (child, carers, involvements) = tokio::try_join!(child, carers, involvements)?;
@@ -327,37 +404,7 @@ async fn load_child(c: &deadpool_postgres::Object, id: &str) -> StoreResult<Opti
         .collect::<StoreResult<_>>()?;
     child.involvements = involvement_rows
         .iter()
-        .map(|r| {
-            let practitioner = r
-                .try_get::<_, Option<String>>(1)?
-                .map(|name| -> StoreResult<_> {
-                    Ok(Practitioner {
-                        name,
-                        phone: r.try_get(2)?,
-                        email: r.try_get(3)?,
-                    })
-                })
-                .transpose()?;
-            Ok(Involvement {
-                id: r.try_get(0)?,
-                practitioner,
-                start_date: r.try_get(4)?,
-                end_date: r.try_get(5)?,
-                consent: r
-                    .try_get::<_, Option<&str>>(6)?
-                    .map(from_json)
-                    .transpose()?,
-                indicators: Indicators {
-                    has_information: r.try_get(7)?,
-                    taking_action: r.try_get(8)?,
-                    caf_completed: r.try_get(9)?,
-                    lead_professional: r.try_get(10)?,
-                },
-                marks: from_json::<IndicatorMarks>(r.try_get(11)?)?,
-                version: r.try_get(12)?,
-                organisation: org_from_row(r, 13)?,
-            })
-        })
+        .map(involvement_from_row)
         .collect::<StoreResult<_>>()?;
     Ok(Some(child))
 }
@@ -487,6 +534,20 @@ impl DirectoryStore for PostgresStore {
             .await?
             .map(|r| org_from_row(&r, 0))
             .transpose()
+    }
+
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations ORDER BY name COLLATE \"C\", code"
+            ))
+            .await?;
+        c.query(&stmt, &[])
+            .await?
+            .iter()
+            .map(|r| org_from_row(r, 0))
+            .collect()
     }
 
     async fn directory_team(&self, local_authority: &str) -> StoreResult<Option<Organisation>> {

@@ -7,9 +7,13 @@
 //! conformance suite (`on_each_backend!` in `tests/`).
 
 mod accounts;
+mod admin;
 mod audit;
 mod directory;
+mod maintenance;
 mod notifications;
+mod protection;
+mod review;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +32,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_directory.sql"),
     include_str!("../migrations/postgres/0002_accounts_audit.sql"),
     include_str!("../migrations/postgres/0003_notifications.sql"),
+    include_str!("../migrations/postgres/0004_protection.sql"),
+    include_str!("../migrations/postgres/0005_maintenance.sql"),
+    include_str!("../migrations/postgres/0006_accounts.sql"),
 ];
 
 /// Advisory lock keys (arbitrary constants), one per thing serialised across servers.

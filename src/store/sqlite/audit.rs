@@ -1,11 +1,45 @@
 //! The append-only, hash-chained audit trail.
 
 use async_trait::async_trait;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{from_json, parse_ts, to_json, ts, SqliteStore};
 use crate::model::{AuditEvent, ChainedAuditEvent, GENESIS_HASH};
 use crate::store::{AuditStore, StoreResult};
+
+/// Chains `event` onto the head of the trail. The caller's transaction must be
+/// IMMEDIATE (holding the write lock), so no other append can read the same head;
+/// writes that change the directory call this inside their own transaction, so a
+/// change and its audit event are saved together or not at all.
+pub(super) fn append_chained(tx: &Connection, event: &AuditEvent) -> StoreResult<()> {
+    let prev: String = tx
+        .prepare_cached("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| GENESIS_HASH.to_string());
+    let hash = event.chain_hash(&prev);
+    tx.prepare_cached(
+        "INSERT INTO audit_events (at, username, role, organisation, action, subjects, reason,
+             outcome, client_addr, request_id, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        ts(event.at),
+        event.username,
+        event.role,
+        event.organisation,
+        event.action,
+        to_json(&event.subjects),
+        event.reason,
+        event.outcome,
+        event.client_addr,
+        event.request_id,
+        event.details.to_string(),
+        prev,
+        hash
+    ])?;
+    Ok(())
+}
 
 #[async_trait]
 impl AuditStore for SqliteStore {
@@ -14,31 +48,7 @@ impl AuditStore for SqliteStore {
             // IMMEDIATE takes the write lock before reading the head, so two appends
             // can never chain onto the same previous event.
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let prev: String = tx
-                .query_row("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
-                .optional()?
-                .unwrap_or_else(|| GENESIS_HASH.to_string());
-            let hash = event.chain_hash(&prev);
-            tx.execute(
-                "INSERT INTO audit_events (at, username, role, organisation, action, subjects, reason,
-                     outcome, client_addr, request_id, details, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                params![
-                    ts(event.at),
-                    event.username,
-                    event.role,
-                    event.organisation,
-                    event.action,
-                    to_json(&event.subjects),
-                    event.reason,
-                    event.outcome,
-                    event.client_addr,
-                    event.request_id,
-                    event.details.to_string(),
-                    prev,
-                    hash
-                ],
-            )?;
+            append_chained(&tx, &event)?;
             tx.commit()?;
             Ok(())
         })

@@ -12,9 +12,9 @@ use crate::model::{
 };
 use crate::store::{Candidate, CandidateQuery, DirectoryStore, Glance, StoreError, StoreResult};
 
-const ORG_COLUMNS: &str = "code, name, kind, phone, email, address, local_authority";
+pub(super) const ORG_COLUMNS: &str = "code, name, kind, phone, email, address, local_authority";
 
-fn org_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Organisation> {
+pub(super) fn org_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Organisation> {
     Ok(Organisation {
         code: r.get(at)?,
         name: r.get(at + 1)?,
@@ -26,10 +26,10 @@ fn org_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Organisation> {
     })
 }
 
-const CANDIDATE_COLUMNS: &str =
+pub(super) const CANDIDATE_COLUMNS: &str =
     "id, family_name, given_names, former_names, date_of_birth, gender, postcode, shielded, local_authority";
 
-fn candidate_from_row(r: &Row<'_>) -> rusqlite::Result<Candidate> {
+pub(super) fn candidate_from_row(r: &Row<'_>) -> rusqlite::Result<Candidate> {
     Ok(Candidate {
         id: r.get(0)?,
         family_name: r.get(1)?,
@@ -71,7 +71,7 @@ fn surname_id(tx: &Connection, cache: &mut HashMap<String, i64>, form: &str) -> 
     Ok(id)
 }
 
-fn insert_child(
+pub(super) fn insert_child(
     tx: &Connection,
     cache: &mut HashMap<String, i64>,
     child: &Child,
@@ -99,21 +99,7 @@ fn insert_child(
         child.version,
     ])?;
 
-    let mut forms = names::surname_forms(&child.family_name);
-    for former in &child.former_names {
-        forms.extend(names::surname_forms(&former.family_name));
-    }
-    forms.sort();
-    forms.dedup();
-    let dob = date(child.date_of_birth);
-    for form in forms {
-        let sid = surname_id(tx, cache, &form)?;
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![sid, dob, child.id.as_str(), district])?;
-    }
+    index_surnames(tx, cache, child)?;
 
     let mut carer = tx.prepare_cached(
         "INSERT INTO carers (child_id, name, relationship, parental_responsibility, phone, email)
@@ -129,35 +115,107 @@ fn insert_child(
             c.email
         ])?;
     }
-    let mut involvement = tx.prepare_cached(
-        "INSERT INTO involvements (child_id, organisation, practitioner_name, practitioner_phone,
-             practitioner_email, start_date, end_date, consent, has_information, taking_action,
-             caf_completed, lead_professional, marks, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
     for i in &child.involvements {
-        let p = i.practitioner.as_ref();
-        involvement.execute(params![
-            child.id.as_str(),
-            i.organisation.code,
-            p.map(|p| &p.name),
-            p.and_then(|p| p.phone.as_ref()),
-            p.and_then(|p| p.email.as_ref()),
-            date(i.start_date),
-            i.end_date.map(date),
-            i.consent.as_ref().map(to_json),
-            i.indicators.has_information,
-            i.indicators.taking_action,
-            i.indicators.caf_completed,
-            i.indicators.lead_professional,
-            to_json(&i.marks),
-            i.version,
-        ])?;
+        insert_involvement(tx, child.id.as_str(), i)?;
     }
     Ok(())
 }
 
-fn load_child(conn: &Connection, id: &str) -> StoreResult<Option<Child>> {
+pub(super) fn insert_involvement(
+    tx: &Connection,
+    child_id: &str,
+    i: &Involvement,
+) -> StoreResult<i64> {
+    let p = i.practitioner.as_ref();
+    tx.prepare_cached(
+        "INSERT INTO involvements (child_id, organisation, practitioner_name, practitioner_phone,
+             practitioner_email, start_date, end_date, consent, has_information, taking_action,
+             caf_completed, lead_professional, marks, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        child_id,
+        i.organisation.code,
+        p.map(|p| &p.name),
+        p.and_then(|p| p.phone.as_ref()),
+        p.and_then(|p| p.email.as_ref()),
+        date(i.start_date),
+        i.end_date.map(date),
+        i.consent.as_ref().map(to_json),
+        i.indicators.has_information,
+        i.indicators.taking_action,
+        i.indicators.caf_completed,
+        i.indicators.lead_professional,
+        to_json(&i.marks),
+        i.version,
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Indexes the child under every surname form it is known by (whole, parts, former).
+pub(super) fn index_surnames(
+    tx: &Connection,
+    cache: &mut HashMap<String, i64>,
+    child: &Child,
+) -> StoreResult<()> {
+    let district = child.address.postcode().map(|p| p.district().to_string());
+    let mut forms = names::surname_forms(&child.family_name);
+    for former in &child.former_names {
+        forms.extend(names::surname_forms(&former.family_name));
+    }
+    forms.sort();
+    forms.dedup();
+    let dob = date(child.date_of_birth);
+    for form in forms {
+        let sid = surname_id(tx, cache, &form)?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![sid, dob, child.id.as_str(), district])?;
+    }
+    Ok(())
+}
+
+/// Selects what `involvement_from_row` reads; the caller adds WHERE and ORDER BY.
+pub(super) const INVOLVEMENT_SELECT: &str =
+    "SELECT i.id, i.practitioner_name, i.practitioner_phone, i.practitioner_email, i.start_date,
+            i.end_date, i.consent, i.has_information, i.taking_action, i.caf_completed,
+            i.lead_professional, i.marks, i.version,
+            o.code, o.name, o.kind, o.phone, o.email, o.address, o.local_authority
+     FROM involvements i JOIN organisations o ON o.code = i.organisation";
+
+pub(super) fn involvement_from_row(r: &Row<'_>) -> rusqlite::Result<Involvement> {
+    let practitioner = r.get::<_, Option<String>>(1)?.map(|name| Practitioner {
+        name,
+        phone: r.get(2).ok().flatten(),
+        email: r.get(3).ok().flatten(),
+    });
+    Ok(Involvement {
+        id: r.get(0)?,
+        practitioner,
+        start_date: parse_date(&r.get::<_, String>(4)?)?,
+        end_date: r
+            .get::<_, Option<String>>(5)?
+            .map(|d| parse_date(&d))
+            .transpose()?,
+        consent: r
+            .get::<_, Option<String>>(6)?
+            .map(|c| from_json(&c))
+            .transpose()?,
+        indicators: Indicators {
+            has_information: r.get(7)?,
+            taking_action: r.get(8)?,
+            caf_completed: r.get(9)?,
+            lead_professional: r.get(10)?,
+        },
+        marks: from_json::<IndicatorMarks>(&r.get::<_, String>(11)?)?,
+        version: r.get(12)?,
+        organisation: org_from_row(r, 13)?,
+    })
+}
+
+pub(super) fn load_child(conn: &Connection, id: &str) -> StoreResult<Option<Child>> {
     let row = conn
         .prepare_cached(
             "SELECT id, nhs_number, family_name, given_names, former_names, date_of_birth, gender,
@@ -208,36 +266,10 @@ fn load_child(conn: &Connection, id: &str) -> StoreResult<Option<Child>> {
 
     child.involvements = conn
         .prepare_cached(&format!(
-            "SELECT i.id, i.practitioner_name, i.practitioner_phone, i.practitioner_email, i.start_date,
-                    i.end_date, i.consent, i.has_information, i.taking_action, i.caf_completed,
-                    i.lead_professional, i.marks, i.version, {}
-             FROM involvements i JOIN organisations o ON o.code = i.organisation
-             WHERE i.child_id = ?1 ORDER BY i.end_date IS NOT NULL, i.start_date, i.id",
-            ORG_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ")
+            "{INVOLVEMENT_SELECT} WHERE i.child_id = ?1
+             ORDER BY i.end_date IS NOT NULL, i.start_date, i.id"
         ))?
-        .query_map([id], |r| {
-            let practitioner = r.get::<_, Option<String>>(1)?.map(|name| Practitioner {
-                name,
-                phone: r.get(2).ok().flatten(),
-                email: r.get(3).ok().flatten(),
-            });
-            Ok(Involvement {
-                id: r.get(0)?,
-                practitioner,
-                start_date: parse_date(&r.get::<_, String>(4)?)?,
-                end_date: r.get::<_, Option<String>>(5)?.map(|d| parse_date(&d)).transpose()?,
-                consent: r.get::<_, Option<String>>(6)?.map(|c| from_json(&c)).transpose()?,
-                indicators: Indicators {
-                    has_information: r.get(7)?,
-                    taking_action: r.get(8)?,
-                    caf_completed: r.get(9)?,
-                    lead_professional: r.get(10)?,
-                },
-                marks: from_json::<IndicatorMarks>(&r.get::<_, String>(11)?)?,
-                version: r.get(12)?,
-                organisation: org_from_row(r, 13)?,
-            })
-        })?
+        .query_map([id], involvement_from_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(Some(child))
 }
@@ -378,6 +410,17 @@ impl DirectoryStore for SqliteStore {
             ))?
             .query_row([code], |r| org_from_row(r, 0))
             .optional()?)
+        })
+        .await
+    }
+
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        self.with_conn(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations ORDER BY name, code"
+            ))?;
+            let rows = stmt.query_map([], |r| org_from_row(r, 0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
     }

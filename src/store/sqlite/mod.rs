@@ -2,9 +2,13 @@
 //! a pool of connections, each used on a blocking thread, never on the async runtime.
 
 mod accounts;
+mod admin;
 mod audit;
 mod directory;
+mod maintenance;
 mod notifications;
+mod protection;
+mod review;
 
 use std::path::Path;
 
@@ -22,6 +26,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_directory.sql"),
     include_str!("../migrations/sqlite/0002_accounts_audit.sql"),
     include_str!("../migrations/sqlite/0003_notifications.sql"),
+    include_str!("../migrations/sqlite/0004_protection.sql"),
+    include_str!("../migrations/sqlite/0005_maintenance.sql"),
+    include_str!("../migrations/sqlite/0006_accounts.sql"),
 ];
 
 pub struct SqliteStore {

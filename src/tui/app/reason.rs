@@ -14,6 +14,9 @@ pub struct ReasonPrompt {
     pub selected: usize,
     pub text: TextInput,
     pub error: Option<&'static str>,
+    /// Opening a shielded record in full under the override right: the prompt
+    /// warns that this triggers an investigation.
+    pub shield_override: bool,
 }
 
 impl ReasonPrompt {
@@ -24,6 +27,15 @@ impl ReasonPrompt {
             selected: 0,
             text: TextInput::default(),
             error: None,
+            shield_override: false,
+        }
+    }
+
+    /// The prompt for a shield override, with its warning.
+    pub fn for_override(child_id: String, child_name: String) -> Self {
+        ReasonPrompt {
+            shield_override: true,
+            ..Self::new(child_id, child_name)
         }
     }
 

@@ -1,8 +1,16 @@
 //! `view`: draws the whole frame from the app state. Pure: it reads, never mutates
 //! the app, never awaits.
 
+pub mod enrol;
+pub mod form;
 pub mod help;
+pub mod history;
+pub mod inbox;
+pub mod indicators;
+pub mod lock;
 pub mod login;
+pub mod picker;
+pub mod protection;
 pub mod reason;
 pub mod record;
 pub mod search;
@@ -30,15 +38,30 @@ pub fn view(app: &App, frame: &mut Frame) {
     } else {
         let chrome = layout::chrome(area);
         title_bar(app, frame, chrome.title);
-        match app.screen {
-            Screen::Login => login::draw(app, frame, chrome.body, tier),
-            Screen::Search => search::draw(app, frame, chrome.body, tier),
-            Screen::Record => record::draw(app, frame, chrome.body),
+        match (&app.lock, app.screen) {
+            (Some(state), _) => lock::draw(app, state, frame, chrome.body, tier),
+            (None, Screen::Enrol) => enrol::draw(app, frame, chrome.body, tier),
+            (None, Screen::Login) => login::draw(app, frame, chrome.body, tier),
+            (None, Screen::Search) => search::draw(app, frame, chrome.body, tier),
+            (None, Screen::Record) => record::draw(app, frame, chrome.body),
+            (None, Screen::Inbox) => inbox::draw(app, frame, chrome.body, tier),
         }
         status_line(app, frame, chrome.status);
         footer(app, frame, chrome.footer);
-        if let Some(prompt) = &app.reason {
+        if let (Some(prompt), None) = (&app.reason, &app.lock) {
             reason::draw(app, prompt, frame, area);
+        }
+        if let Some(editor) = &app.indicators {
+            indicators::draw(app, editor, frame, area);
+        }
+        if let Some(history) = &app.history {
+            history::draw(app, history, frame, area);
+        }
+        if let Some(p) = &app.picker {
+            picker::draw(app, p, frame, area);
+        }
+        if let Some(state) = &app.form {
+            form::draw(app, &state.form, frame, area);
         }
         if let Some(offset) = app.help {
             help::draw(app, offset, frame, area);
@@ -49,9 +72,12 @@ pub fn view(app: &App, frame: &mut Frame) {
 
 fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
     let screen = match app.screen {
+        _ if app.lock.is_some() => "Locked",
         Screen::Login => "Log in",
+        Screen::Enrol => "Enrol",
         Screen::Search => "Find a child",
         Screen::Record => "Child record",
+        Screen::Inbox => "Inbox",
     };
     let mut spans = vec![
         Span::styled(" contactpoint", app.theme.title),
@@ -70,8 +96,11 @@ fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
 
 fn status_line(app: &App, frame: &mut Frame, area: Rect) {
     let notice = match app.screen {
+        _ if app.lock.is_some() => app.lock.as_ref().and_then(|l| l.notice.as_ref()),
+        Screen::Enrol => app.enrol.notice.as_ref(),
         Screen::Login => app.login.notice.as_ref(),
         Screen::Search | Screen::Record => app.search.notice.as_ref(),
+        Screen::Inbox => app.inbox.notice.as_ref(),
     };
     let line = match notice {
         Some(notice) => notice_line(notice, &app.theme),
@@ -81,6 +110,15 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         None => Line::default(),
     };
     frame.render_widget(Paragraph::new(line), area);
+    if let Some(unread) = app.inbox.unread {
+        let style = if unread > 0 {
+            app.theme.important
+        } else {
+            app.theme.muted
+        };
+        let count = Line::styled(format!("Inbox: {unread} unread (i) "), style);
+        frame.render_widget(Paragraph::new(count).right_aligned(), area);
+    }
 }
 
 fn notice_line<'a>(notice: &'a Notice, theme: &Theme) -> Line<'a> {

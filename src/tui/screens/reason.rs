@@ -13,24 +13,47 @@ use crate::tui::layout::{self, Tier};
 
 pub fn draw(app: &App, prompt: &ReasonPrompt, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
-    let height = ReasonCode::ALL.len() as u16 + 6;
+    let warning_rows = if prompt.shield_override { 4 } else { 0 };
+    let height = ReasonCode::ALL.len() as u16 + 6 + warning_rows;
     let popup = layout::popup(area, 64, height);
     frame.render_widget(Clear, popup);
-    let block = section(
-        "Why are you opening this record?",
-        Tier::Full,
-        theme,
-        &app.glyphs,
-    );
+    let title = if prompt.shield_override {
+        "Override the shield on this record?"
+    } else {
+        "Why are you opening this record?"
+    };
+    let block = section(title, Tier::Full, theme, &app.glyphs);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let [who, list, text, error] = Layout::vertical([
+    let [warning, who, list, text, error] = Layout::vertical([
+        Constraint::Length(warning_rows),
         Constraint::Length(1),
         Constraint::Length(ReasonCode::ALL.len() as u16),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(inner);
+    if prompt.shield_override {
+        let lines = vec![
+            Line::styled(
+                " WARNING: an override triggers an investigation.",
+                theme.alert_error,
+            ),
+            Line::styled(
+                " It is audited, the local authority's directory",
+                theme.alert_warn,
+            ),
+            Line::styled(
+                " team is alerted, and it lasts for this viewing only.",
+                theme.alert_warn,
+            ),
+            Line::styled(
+                " Choose the reason; Enter overrides, Esc cancels.",
+                theme.base,
+            ),
+        ];
+        frame.render_widget(Paragraph::new(lines), warning);
+    }
     let heading = Line::from(vec![
         Span::raw(" Child: "),
         Span::styled(prompt.child_name.as_str(), theme.important),

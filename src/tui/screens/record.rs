@@ -2,12 +2,13 @@
 
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::api::{CarerView, ChildRecord, InvolvementView};
-use crate::model::{AddressState, Indicators, ReasonCode, ReturnIntent};
+use crate::model::{AddressState, IndicatorMarks, Indicators, ReasonCode, ReturnIntent};
 use crate::tui::app::App;
 use crate::tui::clock::age_on;
 use crate::tui::glyphs::Glyphs;
@@ -22,6 +23,14 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         &app.glyphs,
         app.today,
     );
+    let mut lines = lines;
+    if let Some(detail) = &view.protection {
+        lines.extend(super::protection::detail_lines(
+            detail,
+            &app.theme,
+            &app.glyphs,
+        ));
+    }
     let scroll = u16::try_from(view.scroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
@@ -47,6 +56,25 @@ pub fn lines(
         ),
         theme.title,
     )];
+    if let Some(flag) = &record.protection {
+        out.extend(super::protection::banner(flag, theme, glyphs));
+        out.push(Line::styled(
+            "    a: record an attendance (tells the authority)  v: attendances and viewers",
+            theme.muted,
+        ));
+    }
+    if let Some(old) = &record.redirected_from {
+        out.push(Line::styled(
+            format!(" {old} was merged into this record ({}).", record.id),
+            theme.alert_warn,
+        ));
+    }
+    if let Some(died) = record.date_of_death {
+        out.push(Line::styled(
+            format!(" Died {}", date(died)),
+            theme.important,
+        ));
+    }
     if let Some(notice) = &record.restricted_notice {
         out.push(Line::styled(
             format!(" RESTRICTED RECORD: {notice}"),
@@ -243,7 +271,34 @@ fn involvement_lines(
             style,
         ));
     }
+    if let Some(marks) = &involvement.indicator_marks {
+        lines.extend(mark_lines(marks, style));
+    }
     lines
+}
+
+/// Who set (or last cleared) each indicator, and when.
+fn mark_lines(marks: &IndicatorMarks, style: Style) -> Vec<Line<'static>> {
+    let named = [
+        ("Info to share", &marks.has_information),
+        ("Taking action", &marks.taking_action),
+        ("CAF", &marks.caf_completed),
+        ("Lead", &marks.lead_professional),
+    ];
+    named
+        .into_iter()
+        .filter_map(|(label, mark)| {
+            let m = mark.as_ref()?;
+            Some(Line::styled(
+                format!(
+                    "      {label}: {} {}",
+                    m.set_by,
+                    m.set_at.format("%d/%m/%Y %H:%M")
+                ),
+                style,
+            ))
+        })
+        .collect()
 }
 
 /// The four indicators as text, so they read the same in every theme.

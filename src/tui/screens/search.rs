@@ -65,8 +65,20 @@ fn draw_results(app: &App, frame: &mut Frame, area: Rect, tier: Tier) {
         n => format!("{n} children"),
     };
     let block = section(&title, tier, theme, &app.glyphs);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    // The selected child's protection banner, above the rows, with both phones.
+    if let Some(flag) = app
+        .search
+        .selected_hit()
+        .and_then(|h| h.protection.as_ref())
+    {
+        let banner = super::protection::banner(flag, theme, &app.glyphs);
+        let [top, rest] =
+            Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
+        frame.render_widget(Paragraph::new(banner), top);
+        inner = rest;
+    }
     if count == 0 {
         let hint = " Type a surname and a date of birth, postcode or age range; or an ID.";
         frame.render_widget(Paragraph::new(Line::styled(hint, theme.muted)), inner);
@@ -113,6 +125,15 @@ fn cells(app: &App, hit: &SearchHit, full: bool) -> Vec<Line<'static>> {
     }
     if hit.shielded {
         name.push(Span::styled(" [restricted]", theme.alert_warn));
+    }
+    if let Some(flag) = &hit.protection {
+        name.insert(
+            0,
+            Span::styled(
+                format!("{} ", super::protection::tag(flag)),
+                theme.alert_error,
+            ),
+        );
     }
     let age = age_on(hit.date_of_birth, app.today).map_or(String::new(), |a| format!(" ({a})"));
     let optional = |v: &Option<String>| match v {
