@@ -207,6 +207,55 @@ impl TestServer {
         }
     }
 
+    /// Runs a query on the server's database behind the store's back and returns
+    /// its rows as text (dates as `YYYY-MM-DD` on both backends; compare no booleans).
+    pub async fn raw_query(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self.backend {
+            Backend::Sqlite => {
+                use rusqlite::types::ValueRef;
+                let db = rusqlite::Connection::open(self.db_path()).expect("open");
+                let mut stmt = db.prepare(sql).expect("prepare");
+                let n = stmt.column_count();
+                let rows = stmt
+                    .query_map([], |r| {
+                        (0..n)
+                            .map(|i| {
+                                Ok(match r.get_ref(i)? {
+                                    ValueRef::Null => None,
+                                    ValueRef::Integer(v) => Some(v.to_string()),
+                                    ValueRef::Real(v) => Some(v.to_string()),
+                                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                        Some(String::from_utf8_lossy(t).into_owned())
+                                    }
+                                })
+                            })
+                            .collect()
+                    })
+                    .expect("query");
+                rows.map(|r| r.expect("row")).collect()
+            }
+            Backend::Postgres => postgres::query_text(&self.database_url, sql).await,
+        }
+    }
+
+    /// Creates a trigger that makes every insert into `table` fail, in each
+    /// backend's dialect: a way to break a write part-way through.
+    pub async fn fail_inserts_into(&self, table: &str) {
+        let sql = match self.backend {
+            Backend::Sqlite => format!(
+                "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+            ),
+            Backend::Postgres => format!(
+                "CREATE FUNCTION fail_{table}() RETURNS trigger AS $$
+                 BEGIN RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql;
+                 CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}
+                     FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
+            ),
+        };
+        self.raw_sql(&sql).await.expect("create failing trigger");
+    }
+
     /// Drops a trigger, in each backend's dialect.
     pub async fn drop_trigger(&self, name: &str, table: &str) {
         let sql = match self.backend {

@@ -85,6 +85,29 @@ pub async fn try_sql(url: &str, sql: &str) -> Result<(), String> {
     result
 }
 
+/// Runs one query and returns every row as text, as `psql` would show it.
+pub async fn query_text(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    let connection = tokio::spawn(connection);
+    let rows = client
+        .simple_query(sql)
+        .await
+        .expect("query")
+        .into_iter()
+        .filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => {
+                Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+            }
+            _ => None,
+        })
+        .collect();
+    drop(client);
+    let _ = connection.await;
+    rows
+}
+
 fn connect_or_start() -> Result<String, String> {
     if let Ok(url) = std::env::var("CONTACTPOINT_TEST_POSTGRES") {
         // Named explicitly, so unreachable is a failure, never a skip.
