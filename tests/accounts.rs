@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestServer, BRADFORD, GP, LEEDS_DIRECTORY, PASSWORD};
+use common::{on_each_backend, Backend, TestServer, BRADFORD, GP, LEEDS_DIRECTORY, PASSWORD};
 use contactpoint::api::{
     EnrolFinishRequest, EnrolStartRequest, ErrorCode, LoginRequest, NewAccountRequest, SearchParams,
 };
@@ -28,9 +28,8 @@ fn login(user: &common::TestUser, password: &str, server: &TestServer) -> LoginR
     }
 }
 
-#[tokio::test]
-async fn a_new_account_works_only_after_enrolment_with_a_valid_code() {
-    let server = TestServer::start().await;
+async fn a_new_account_works_only_after_enrolment_with_a_valid_code(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let code = server
         .create_account(&admin, "k.new", "Kim New", Role::Practitioner, GP)
@@ -112,9 +111,8 @@ async fn a_new_account_works_only_after_enrolment_with_a_valid_code() {
     assert_eq!(outcomes, ["invalid_code", "success"]);
 }
 
-#[tokio::test]
-async fn resetting_two_factor_invalidates_the_old_secret_and_ends_sessions() {
-    let server = TestServer::start().await;
+async fn resetting_two_factor_invalidates_the_old_secret_and_ends_sessions(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let mut client = server.client();
@@ -142,9 +140,8 @@ async fn resetting_two_factor_invalidates_the_old_secret_and_ends_sessions() {
     assert_eq!(server.audited("account_two_factor_reset").await.len(), 1);
 }
 
-#[tokio::test]
-async fn a_disabled_users_token_is_refused_at_once_and_enabling_lets_them_back() {
-    let server = TestServer::start().await;
+async fn a_disabled_users_token_is_refused_at_once_and_enabling_lets_them_back(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let mut client = server.client();
@@ -178,9 +175,8 @@ async fn a_disabled_users_token_is_refused_at_once_and_enabling_lets_them_back()
         .unwrap();
 }
 
-#[tokio::test]
-async fn a_role_change_takes_effect_on_the_next_request() {
-    let server = TestServer::start().await;
+async fn a_role_change_takes_effect_on_the_next_request(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let client = server
         .logged_in("la.person", Role::Practitioner, LEEDS_DIRECTORY)
@@ -195,9 +191,8 @@ async fn a_role_change_takes_effect_on_the_next_request() {
     assert_eq!(audited[0].details["role"], "la_admin");
 }
 
-#[tokio::test]
-async fn a_local_authority_administrator_manages_only_their_own_authority() {
-    let server = TestServer::start().await;
+async fn a_local_authority_administrator_manages_only_their_own_authority(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let la_admin = server
         .logged_in("la.admin", Role::LaAdmin, LEEDS_DIRECTORY)
         .await;
@@ -259,9 +254,8 @@ async fn a_local_authority_administrator_manages_only_their_own_authority() {
     assert_eq!(denied.code(), Some(ErrorCode::Forbidden));
 }
 
-#[tokio::test]
-async fn bad_account_input_gets_a_clear_message_and_changes_nothing() {
-    let server = TestServer::start().await;
+async fn bad_account_input_gets_a_clear_message_and_changes_nothing(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let base = NewAccountRequest {
         username: "ok.name".into(),
@@ -318,9 +312,8 @@ async fn bad_account_input_gets_a_clear_message_and_changes_nothing() {
     assert_eq!(own.code(), Some(ErrorCode::Forbidden));
 }
 
-#[tokio::test]
-async fn an_administrator_unlocks_a_locked_account_and_ends_its_sessions() {
-    let server = TestServer::start().await;
+async fn an_administrator_unlocks_a_locked_account_and_ends_its_sessions(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let mut first = server.client();
@@ -364,9 +357,8 @@ async fn an_administrator_unlocks_a_locked_account_and_ends_its_sessions() {
     );
 }
 
-#[tokio::test]
-async fn administrators_create_and_edit_organisations() {
-    let server = TestServer::start().await;
+async fn administrators_create_and_edit_organisations(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.admin().await;
     let mut school = common::org(
         "107999",
@@ -405,9 +397,8 @@ async fn administrators_create_and_edit_organisations() {
     assert_eq!(server.audited("organisation_update").await.len(), 2);
 }
 
-#[tokio::test]
-async fn a_user_sees_their_sessions_and_ends_another() {
-    let server = TestServer::start().await;
+async fn a_user_sees_their_sessions_and_ends_another(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let mut desk = server.client();
     desk.login(&server.login_request(&user)).await.unwrap();
@@ -434,26 +425,27 @@ async fn a_user_sees_their_sessions_and_ends_another() {
     );
 }
 
-#[tokio::test]
-async fn totp_secrets_are_sealed_at_rest_and_plaintext_ones_are_sealed_at_start() {
-    let server = TestServer::start().await;
+async fn totp_secrets_are_sealed_at_rest_and_plaintext_ones_are_sealed_at_start(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    let stored: String = db
-        .query_row(
-            "SELECT totp_secret FROM users WHERE username = 'gp.reception'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let stored_secret = || async {
+        server
+            .raw_query("SELECT totp_secret FROM users WHERE username = 'gp.reception'")
+            .await[0][0]
+            .clone()
+            .unwrap()
+    };
+    let stored = stored_secret().await;
     assert!(stored.starts_with("v1:") && !stored.contains(&user.secret));
 
     // A secret left in plaintext by an older version is sealed when a server starts.
-    db.execute(
-        "UPDATE users SET totp_secret = ?1 WHERE username = 'gp.reception'",
-        [&user.secret],
-    )
-    .unwrap();
+    server
+        .raw_sql(&format!(
+            "UPDATE users SET totp_secret = '{}' WHERE username = 'gp.reception'",
+            user.secret
+        ))
+        .await
+        .unwrap();
     let state = contactpoint::server::AppState::new(
         server.store.clone(),
         server.clock.clone(),
@@ -463,14 +455,21 @@ async fn totp_secrets_are_sealed_at_rest_and_plaintext_ones_are_sealed_at_start(
     let again = contactpoint::server::spawn(state, "127.0.0.1:0")
         .await
         .unwrap();
-    let resealed: String = db
-        .query_row(
-            "SELECT totp_secret FROM users WHERE username = 'gp.reception'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let resealed = stored_secret().await;
     assert!(resealed.starts_with("v1:"));
     let mut client = contactpoint::client::Client::new(&again.url(), false).unwrap();
     client.login(&server.login_request(&user)).await.unwrap();
 }
+
+on_each_backend!(
+    a_new_account_works_only_after_enrolment_with_a_valid_code,
+    resetting_two_factor_invalidates_the_old_secret_and_ends_sessions,
+    a_disabled_users_token_is_refused_at_once_and_enabling_lets_them_back,
+    a_role_change_takes_effect_on_the_next_request,
+    a_local_authority_administrator_manages_only_their_own_authority,
+    bad_account_input_gets_a_clear_message_and_changes_nothing,
+    an_administrator_unlocks_a_locked_account_and_ends_its_sessions,
+    administrators_create_and_edit_organisations,
+    a_user_sees_their_sessions_and_ends_another,
+    totp_secrets_are_sealed_at_rest_and_plaintext_ones_are_sealed_at_start,
+);

@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{TestServer, GP};
+use common::{on_each_backend, Backend, TestServer, GP};
 use contactpoint::api::SearchParams;
 use contactpoint::model::{ReasonCode, Role};
 use contactpoint::server::audit::verify_chain;
@@ -28,19 +28,13 @@ async fn activity(server: &TestServer) -> String {
 
 fn verify_cli(server: &TestServer) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_contactpoint"))
-        .args([
-            "audit",
-            "verify",
-            "--database",
-            &format!("sqlite://{}", server.db_path.display()),
-        ])
+        .args(["audit", "verify", "--database", &server.database_url])
         .output()
         .expect("run contactpoint")
 }
 
-#[tokio::test]
-async fn logins_searches_and_reads_are_audited_with_ids_and_reasons() {
-    let server = TestServer::start().await;
+async fn logins_searches_and_reads_are_audited_with_ids_and_reasons(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let bad = contactpoint::api::LoginRequest {
         username: "nobody".into(),
         password: "x".repeat(12),
@@ -81,34 +75,39 @@ async fn logins_searches_and_reads_are_audited_with_ids_and_reasons() {
     );
 
     assert_eq!(verify_chain(server.store.as_ref()).await.unwrap().0, 4);
-    assert!(verify_cli(&server).status.success());
-}
-
-#[tokio::test]
-async fn the_database_refuses_to_change_or_delete_audit_rows() {
-    let server = TestServer::start().await;
-    activity(&server).await;
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    let update = db.execute(
-        "UPDATE audit_events SET outcome = 'success' WHERE seq = 1",
-        [],
+    let cli = verify_cli(&server);
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
     );
-    assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = db.execute("DELETE FROM audit_events WHERE seq = 1", []);
-    assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
 
-#[tokio::test]
-async fn a_tampered_audit_row_is_detected() {
-    let server = TestServer::start().await;
+async fn the_database_refuses_to_change_or_delete_audit_rows(backend: Backend) {
+    let server = TestServer::start(backend).await;
     activity(&server).await;
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    // Someone with the database file bypasses the trigger and rewrites a reason.
-    db.execute_batch(
-        "DROP TRIGGER audit_events_no_update;
-         UPDATE audit_events SET reason = 'safeguarding' WHERE action = 'record_read';",
-    )
-    .unwrap();
+    let update = server
+        .raw_sql("UPDATE audit_events SET outcome = 'success' WHERE seq = 1")
+        .await;
+    let update = update.unwrap_err();
+    assert!(update.contains("append-only"), "{update}");
+    let delete = server
+        .raw_sql("DELETE FROM audit_events WHERE seq = 1")
+        .await;
+    assert!(delete.unwrap_err().contains("append-only"));
+}
+
+async fn a_tampered_audit_row_is_detected(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    activity(&server).await;
+    // Someone with the database credentials bypasses the trigger and rewrites a reason.
+    server
+        .drop_trigger("audit_events_no_update", "audit_events")
+        .await;
+    server
+        .raw_sql("UPDATE audit_events SET reason = 'safeguarding' WHERE action = 'record_read'")
+        .await
+        .unwrap();
     let err = verify_chain(server.store.as_ref()).await.unwrap_err();
     assert!(err.to_string().contains("event 3"), "{err}");
     let cli = verify_cli(&server);
@@ -116,14 +115,22 @@ async fn a_tampered_audit_row_is_detected() {
     assert!(String::from_utf8_lossy(&cli.stderr).contains("broken"));
 }
 
-#[tokio::test]
-async fn a_deleted_audit_row_is_detected() {
-    let server = TestServer::start().await;
+async fn a_deleted_audit_row_is_detected(backend: Backend) {
+    let server = TestServer::start(backend).await;
     activity(&server).await;
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    db.execute_batch(
-        "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq = 2;",
-    )
-    .unwrap();
+    server
+        .drop_trigger("audit_events_no_delete", "audit_events")
+        .await;
+    server
+        .raw_sql("DELETE FROM audit_events WHERE seq = 2")
+        .await
+        .unwrap();
     assert!(verify_chain(server.store.as_ref()).await.is_err());
 }
+
+on_each_backend!(
+    logins_searches_and_reads_are_audited_with_ids_and_reasons,
+    the_database_refuses_to_change_or_delete_audit_rows,
+    a_tampered_audit_row_is_detected,
+    a_deleted_audit_row_is_detected,
+);

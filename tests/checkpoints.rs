@@ -5,12 +5,11 @@ mod common;
 
 use std::process::Command;
 
-use common::{TestServer, GP};
+use common::{on_each_backend, Backend, TestServer, GP};
 use contactpoint::api::SearchParams;
 use contactpoint::model::{ReasonCode, Role};
 use contactpoint::server::audit::verify_chain;
 use contactpoint::server::checkpoint::verify_with_checkpoints;
-use rusqlite::Connection;
 
 /// Logins, searches and reads: a trail of several events.
 async fn activity(server: &TestServer) {
@@ -31,33 +30,42 @@ async fn activity(server: &TestServer) {
     }
 }
 
-/// A connection that can rewrite the trail, as someone with the file could.
-fn tamperer(server: &TestServer) -> Connection {
-    let db = Connection::open(&server.db_path).unwrap();
-    db.execute_batch("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;")
-        .unwrap();
-    db
+/// Lets the trail be rewritten, as someone holding the database could.
+async fn tamper_with(server: &TestServer) {
+    server
+        .drop_trigger("audit_events_no_update", "audit_events")
+        .await;
+    server
+        .drop_trigger("audit_events_no_delete", "audit_events")
+        .await;
+}
+
+/// Runs tampering SQL behind the store's back.
+async fn tamper(server: &TestServer, sql: &str) {
+    server.raw_sql(sql).await.expect("tamper");
+}
+
+/// A SQL literal: a quoted string, or NULL.
+fn literal(value: &Option<String>) -> String {
+    match value {
+        Some(v) => format!("'{}'", v.replace('\'', "''")),
+        None => "NULL".into(),
+    }
 }
 
 fn verify_cli(server: &TestServer, checkpoints: Option<&std::path::Path>) -> std::process::Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_contactpoint"));
-    cmd.args([
-        "audit",
-        "verify",
-        "--database",
-        &format!("sqlite://{}", server.db_path.display()),
-    ]);
+    cmd.args(["audit", "verify", "--database", &server.database_url]);
     if let Some(path) = checkpoints {
         cmd.arg("--checkpoints").arg(path);
     }
     cmd.output().unwrap()
 }
 
-#[tokio::test]
-async fn changing_any_field_of_any_row_is_detected() {
-    let server = TestServer::start().await;
+async fn changing_any_field_of_any_row_is_detected(backend: Backend) {
+    let server = TestServer::start(backend).await;
     activity(&server).await;
-    let db = tamperer(&server);
+    tamper_with(&server).await;
     let columns = [
         "at",
         "username",
@@ -75,54 +83,58 @@ async fn changing_any_field_of_any_row_is_detected() {
     ];
     for column in columns {
         let seq = 4;
-        let original: Option<String> = db
-            .query_row(
-                &format!("SELECT {column} FROM audit_events WHERE seq = ?1"),
-                [seq],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let original = server
+            .raw_query(&format!(
+                "SELECT {column} FROM audit_events WHERE seq = {seq}"
+            ))
+            .await[0][0]
+            .clone();
         let tampered = match column {
             "at" => "2026-01-01T00:00:00.000000Z".to_string(),
             "subjects" => "[]".to_string(),
             "details" => "{\"x\":1}".to_string(),
             _ => format!("{}x", original.clone().unwrap_or_default()),
         };
-        db.execute(
-            &format!("UPDATE audit_events SET {column} = ?1 WHERE seq = ?2"),
-            rusqlite::params![tampered, seq],
+        tamper(
+            &server,
+            &format!(
+                "UPDATE audit_events SET {column} = {} WHERE seq = {seq}",
+                literal(&Some(tampered))
+            ),
         )
-        .unwrap();
+        .await;
         let err = verify_chain(server.store.as_ref()).await.unwrap_err();
         assert!(err.to_string().contains("event"), "{column}: {err}");
-        db.execute(
-            &format!("UPDATE audit_events SET {column} = ?1 WHERE seq = ?2"),
-            rusqlite::params![original, seq],
+        tamper(
+            &server,
+            &format!(
+                "UPDATE audit_events SET {column} = {} WHERE seq = {seq}",
+                literal(&original)
+            ),
         )
-        .unwrap();
+        .await;
         verify_chain(server.store.as_ref()).await.unwrap();
     }
 }
 
-#[tokio::test]
-async fn reordering_rows_is_detected() {
-    let server = TestServer::start().await;
+async fn reordering_rows_is_detected(backend: Backend) {
+    let server = TestServer::start(backend).await;
     activity(&server).await;
-    let db = tamperer(&server);
+    tamper_with(&server).await;
     // Swap events 3 and 4 whole, hashes and all.
-    db.execute_batch(
+    tamper(
+        &server,
         "UPDATE audit_events SET seq = 1000 WHERE seq = 3;
          UPDATE audit_events SET seq = 3 WHERE seq = 4;
          UPDATE audit_events SET seq = 4 WHERE seq = 1000;",
     )
-    .unwrap();
+    .await;
     let err = verify_chain(server.store.as_ref()).await.unwrap_err();
     assert!(err.to_string().contains("event 3"), "{err}");
 }
 
-#[tokio::test]
-async fn a_truncated_tail_passes_the_chain_but_not_a_signed_checkpoint() {
-    let server = TestServer::start().await;
+async fn a_truncated_tail_passes_the_chain_but_not_a_signed_checkpoint(backend: Backend) {
+    let server = TestServer::start(backend).await;
     activity(&server).await;
     let auditor = server
         .logged_in("auditor", Role::Auditor, common::LEEDS_DIRECTORY)
@@ -130,16 +142,20 @@ async fn a_truncated_tail_passes_the_chain_but_not_a_signed_checkpoint() {
     let checkpoint = auditor.make_checkpoint().await.unwrap();
     let exported = auditor.checkpoints().await.unwrap();
     assert_eq!(exported.checkpoints, std::slice::from_ref(&checkpoint));
-    let file = server.db_path.with_file_name("checkpoints.json");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("checkpoints.json");
     std::fs::write(&file, serde_json::to_string(&exported).unwrap()).unwrap();
     assert!(verify_cli(&server, Some(&file)).status.success());
 
-    let db = tamperer(&server);
-    db.execute(
-        "DELETE FROM audit_events WHERE seq > ?1",
-        [checkpoint.count - 3],
+    tamper_with(&server).await;
+    tamper(
+        &server,
+        &format!(
+            "DELETE FROM audit_events WHERE seq > {}",
+            checkpoint.count - 3
+        ),
     )
-    .unwrap();
+    .await;
     // The chain alone still looks whole: a shorter chain is still a chain.
     verify_chain(server.store.as_ref()).await.unwrap();
     let err = verify_with_checkpoints(server.store.as_ref(), &exported.checkpoints, None)
@@ -151,9 +167,8 @@ async fn a_truncated_tail_passes_the_chain_but_not_a_signed_checkpoint() {
     assert!(String::from_utf8_lossy(&cli.stderr).contains("truncated"));
 }
 
-#[tokio::test]
-async fn a_rewritten_tail_is_detected_against_a_checkpoint() {
-    let server = TestServer::start().await;
+async fn a_rewritten_tail_is_detected_against_a_checkpoint(backend: Backend) {
+    let server = TestServer::start(backend).await;
     activity(&server).await;
     let auditor = server
         .logged_in("auditor", Role::Auditor, common::LEEDS_DIRECTORY)
@@ -162,12 +177,15 @@ async fn a_rewritten_tail_is_detected_against_a_checkpoint() {
 
     // Drop the last few events and append innocent-looking ones in their place,
     // correctly chained, up to the same count and beyond.
-    let db = tamperer(&server);
-    db.execute(
-        "DELETE FROM audit_events WHERE seq > ?1",
-        [checkpoint.count - 4],
+    tamper_with(&server).await;
+    tamper(
+        &server,
+        &format!(
+            "DELETE FROM audit_events WHERE seq > {}",
+            checkpoint.count - 4
+        ),
     )
-    .unwrap();
+    .await;
     let fake = server.store.audit_events(0, 1).await.unwrap()[0]
         .event
         .clone();
@@ -181,9 +199,8 @@ async fn a_rewritten_tail_is_detected_against_a_checkpoint() {
     assert!(err.to_string().contains("rewritten"), "{err}");
 }
 
-#[tokio::test]
-async fn a_forged_checkpoint_is_refused() {
-    let server = TestServer::start().await;
+async fn a_forged_checkpoint_is_refused(backend: Backend) {
+    let server = TestServer::start(backend).await;
     activity(&server).await;
     let auditor = server
         .logged_in("auditor", Role::Auditor, common::LEEDS_DIRECTORY)
@@ -203,13 +220,12 @@ async fn a_forged_checkpoint_is_refused() {
     assert!(err.to_string().contains("signature"), "{err}");
 }
 
-#[tokio::test]
-async fn checkpoints_are_written_periodically_while_the_trail_grows() {
+async fn checkpoints_are_written_periodically_while_the_trail_grows(backend: Backend) {
     let config = contactpoint::server::ServerConfig {
         checkpoint_every: chrono::Duration::milliseconds(100),
         ..Default::default()
     };
-    let server = TestServer::start_with(config).await;
+    let server = TestServer::start_with(backend, config).await;
     activity(&server).await;
     let mut waited = 0;
     while server.store.checkpoints().await.unwrap().is_empty() && waited < 50 {
@@ -228,9 +244,8 @@ async fn checkpoints_are_written_periodically_while_the_trail_grows() {
     .unwrap();
 }
 
-#[tokio::test]
-async fn only_auditors_and_administrators_sign_checkpoints() {
-    let server = TestServer::start().await;
+async fn only_auditors_and_administrators_sign_checkpoints(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -272,3 +287,13 @@ fn the_server_refuses_to_start_without_a_key_outside_demo_mode() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no server key"));
     assert!(!dir.path().join("real.key").exists());
 }
+
+on_each_backend!(
+    changing_any_field_of_any_row_is_detected,
+    reordering_rows_is_detected,
+    a_truncated_tail_passes_the_chain_but_not_a_signed_checkpoint,
+    a_rewritten_tail_is_detected_against_a_checkpoint,
+    a_forged_checkpoint_is_refused,
+    checkpoints_are_written_periodically_while_the_trail_grows,
+    only_auditors_and_administrators_sign_checkpoints,
+);

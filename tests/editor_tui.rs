@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{tui_logged_in, tui_logged_in_as, tui_open, TestServer, GP};
+use common::{tui_logged_in, tui_logged_in_as, tui_open, Backend, TestServer, GP};
 use contactpoint::api::{IndicatorUpdate, SearchParams};
 use contactpoint::model::{ReasonCode, Role};
 use contactpoint::tui::ThemeName;
@@ -10,7 +10,7 @@ use crossterm::event::KeyCode;
 
 #[tokio::test]
 async fn set_an_indicator_in_the_tui_and_see_it_after_reopening() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "gp.reception",
@@ -58,7 +58,7 @@ async fn set_an_indicator_in_the_tui_and_see_it_after_reopening() {
 
 #[tokio::test]
 async fn a_conflict_shows_what_changed_and_re_applies_the_users_change() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "gp.reception",
@@ -134,7 +134,7 @@ async fn a_conflict_shows_what_changed_and_re_applies_the_users_change() {
 
 #[tokio::test]
 async fn esc_with_unsaved_changes_asks_before_discarding() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "gp.reception",
@@ -165,7 +165,7 @@ async fn esc_with_unsaved_changes_asks_before_discarding() {
 
 #[tokio::test]
 async fn the_shield_override_warns_asks_a_reason_and_shows_the_record_once() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let social = server
         .user("social.worker", Role::SocialCare, common::LEEDS)
         .await;

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestServer, GP, PASSWORD};
+use common::{Backend, TestServer, GP, PASSWORD};
 use contactpoint::model::Role;
 use contactpoint::tui::{Headless, ThemeName};
 use crossterm::event::KeyCode;
@@ -36,7 +36,7 @@ fn key_on_screen(screen: &str) -> String {
 }
 
 async fn enrol_on_screen(ascii: bool) {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let admin = server.admin().await;
     let code = server
         .create_account(&admin, "new.starter", "New Starter", Role::Practitioner, GP)
@@ -105,7 +105,7 @@ async fn enrolment_draws_the_qr_code_in_ascii_when_asked() {
 
 #[tokio::test]
 async fn the_screen_locks_after_idle_and_resumes_in_place_with_password_and_a_fresh_code() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let mut tui = tui(&server, false).await;
     tui.set_lock_after(Duration::from_secs(5 * 60));

@@ -23,8 +23,19 @@ fn csv(rows: &[String]) -> String {
 }
 
 /// Every plan in the database, as (NHS number, type, start, end) rows, sorted.
-fn plans(server: &TestServer) -> Vec<(String, String, String, Option<String>)> {
-    plans_in(&server.db_path)
+async fn plans(server: &TestServer) -> Vec<(String, String, String, Option<String>)> {
+    server
+        .raw_query(
+            "SELECT nhs_number, plan_type, start_date, end_date FROM protection_plans
+             ORDER BY nhs_number, plan_type, start_date",
+        )
+        .await
+        .into_iter()
+        .map(|r| {
+            let text = |i: usize| r[i].clone().unwrap();
+            (text(0), text(1), text(2), r[3].clone())
+        })
+        .collect()
 }
 
 fn plans_in(path: &std::path::Path) -> Vec<(String, String, String, Option<String>)> {
@@ -41,9 +52,8 @@ fn plans_in(path: &std::path::Path) -> Vec<(String, String, String, Option<Strin
         .collect()
 }
 
-#[tokio::test]
-async fn each_bad_row_is_rejected_by_line_with_its_reason_and_good_rows_land() {
-    let server = TestServer::start().await;
+async fn each_bad_row_is_rejected_by_line_with_its_reason_and_good_rows_land(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let amelia = server.stored_child("Smith", "2015-03-04").await;
     let oliver = server.stored_child("Smith", "2015-03-04").await;
     let grace = server.stored_child("Thompson", "2011-10-30").await;
@@ -95,7 +105,7 @@ async fn each_bad_row_is_rejected_by_line_with_its_reason_and_good_rows_land() {
     }
     assert_eq!((ack.accepted, ack.rejected, ack.matched), (2, 11, 2));
     assert!(by_line(5).reason.as_deref().unwrap().contains("1234567890"));
-    assert_eq!(plans(&server).len(), 2, "the good rows landed");
+    assert_eq!(plans(&server).await.len(), 2, "the good rows landed");
 
     // The emergency department sees the landed plan.
     let ed = server
@@ -112,9 +122,8 @@ async fn each_bad_row_is_rejected_by_line_with_its_reason_and_good_rows_land() {
     );
 }
 
-#[tokio::test]
-async fn json_lines_work_like_csv_and_a_bad_line_is_acknowledged_by_number() {
-    let server = TestServer::start().await;
+async fn json_lines_work_like_csv_and_a_bad_line_is_acknowledged_by_number(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let grace = server.stored_child("Thompson", "2011-10-30").await;
     let text = format!(
         "{}\nnot json at all\n{}\n",
@@ -155,9 +164,8 @@ async fn json_lines_work_like_csv_and_a_bad_line_is_acknowledged_by_number() {
     );
 }
 
-#[tokio::test]
-async fn re_uploading_the_same_file_changes_nothing_and_a_changed_row_updates() {
-    let server = TestServer::start().await;
+async fn re_uploading_the_same_file_changes_nothing_and_a_changed_row_updates(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let amelia = server.stored_child("Smith", "2015-03-04").await;
     let grace = server.stored_child("Thompson", "2011-10-30").await;
     let rows = vec![
@@ -166,14 +174,14 @@ async fn re_uploading_the_same_file_changes_nothing_and_a_changed_row_updates() 
     ];
     let admin = la_admin(&server, "la.admin").await;
     admin.upload_feed(csv(&rows)).await.unwrap();
-    let before = plans(&server);
+    let before = plans(&server).await;
 
     let again = admin.upload_feed(csv(&rows)).await.unwrap();
     assert_eq!(
         (again.unchanged, again.accepted, again.updated, again.ended),
         (2, 0, 0, 0)
     );
-    assert_eq!(plans(&server), before);
+    assert_eq!(plans(&server).await, before);
 
     let changed = vec![
         rows[0].clone(),
@@ -184,12 +192,11 @@ async fn re_uploading_the_same_file_changes_nothing_and_a_changed_row_updates() 
         ack.rows.iter().map(|r| r.status).collect::<Vec<_>>(),
         [RowStatus::Unchanged, RowStatus::Updated]
     );
-    assert_eq!(plans(&server).len(), 2);
+    assert_eq!(plans(&server).await.len(), 2);
 }
 
-#[tokio::test]
-async fn a_plan_missing_from_a_full_upload_is_ended_not_deleted() {
-    let server = TestServer::start().await;
+async fn a_plan_missing_from_a_full_upload_is_ended_not_deleted(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let amelia = server.stored_child("Smith", "2015-03-04").await;
     let grace = server.stored_child("Thompson", "2011-10-30").await;
     let lily = server.stored_child("Walker", "2016-01-15").await;
@@ -214,7 +221,7 @@ async fn a_plan_missing_from_a_full_upload_is_ended_not_deleted() {
     assert_eq!((ack.ended, ack.rejected), (1, 1));
     let today = "2026-11-23".to_string();
     let grace_nhs = grace.nhs_number.unwrap().as_str().to_string();
-    let stored = plans(&server);
+    let stored = plans(&server).await;
     assert_eq!(stored.len(), 3, "nothing is deleted");
     for (nhs, _, _, end) in stored {
         let expected = (nhs == grace_nhs).then(|| today.clone());
@@ -231,21 +238,20 @@ async fn a_plan_missing_from_a_full_upload_is_ended_not_deleted() {
     assert!(!detail.protection.plans[0].active);
 }
 
-#[tokio::test]
-async fn an_unreadable_file_changes_nothing_and_only_la_admins_upload() {
-    let server = TestServer::start().await;
+async fn an_unreadable_file_changes_nothing_and_only_la_admins_upload(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let amelia = server.stored_child("Smith", "2015-03-04").await;
     let admin = la_admin(&server, "la.admin").await;
     admin
         .upload_feed(csv(&[feed_row(&amelia, "cpp", "", "2025-01-01", "", "")]))
         .await
         .unwrap();
-    let before = plans(&server);
+    let before = plans(&server).await;
     for bad in ["", "name,dob\nSmith,2015-03-04\n", "{not json\n{nor this\n"] {
         let err = admin.upload_feed(bad.into()).await.unwrap_err();
         assert_eq!(err.code(), Some(ErrorCode::BadRequest), "{bad:?}");
         assert!(err.to_string().contains("nothing was changed"), "{err}");
-        assert_eq!(plans(&server), before, "{bad:?}");
+        assert_eq!(plans(&server).await, before, "{bad:?}");
     }
     let social = server
         .logged_in("social.worker", Role::SocialCare, LEEDS)
@@ -437,9 +443,8 @@ async fn killing_an_import_midway_leaves_the_old_plans_whole() {
     );
 }
 
-#[tokio::test]
-async fn the_example_files_import_cleanly_and_say_the_same() {
-    let server = TestServer::start().await;
+async fn the_example_files_import_cleanly_and_say_the_same(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = la_admin(&server, "la.admin").await;
     let root = env!("CARGO_MANIFEST_DIR");
     let csv = std::fs::read_to_string(format!("{root}/assets/feeds/example.csv")).unwrap();
@@ -449,3 +454,12 @@ async fn the_example_files_import_cleanly_and_say_the_same() {
     let second = admin.upload_feed(jsonl).await.unwrap();
     assert_eq!((second.unchanged, second.rejected), (5, 0), "{second:?}");
 }
+
+on_each_backend!(
+    each_bad_row_is_rejected_by_line_with_its_reason_and_good_rows_land,
+    json_lines_work_like_csv_and_a_bad_line_is_acknowledged_by_number,
+    re_uploading_the_same_file_changes_nothing_and_a_changed_row_updates,
+    a_plan_missing_from_a_full_upload_is_ended_not_deleted,
+    an_unreadable_file_changes_nothing_and_only_la_admins_upload,
+    the_example_files_import_cleanly_and_say_the_same,
+);

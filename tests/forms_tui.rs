@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{tui_logged_in, tui_open, TestServer, LEEDS};
+use common::{tui_logged_in, tui_open, Backend, TestServer, LEEDS};
 use contactpoint::model::Role;
 use contactpoint::tui::ThemeName;
 use crossterm::event::KeyCode;
@@ -11,7 +11,7 @@ const ED: &str = "RR8-ED";
 
 #[tokio::test]
 async fn a_practitioner_adds_their_involvement_through_the_form_and_sees_it() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "ed.nurse",
@@ -40,7 +40,7 @@ async fn a_practitioner_adds_their_involvement_through_the_form_and_sees_it() {
 
 #[tokio::test]
 async fn a_refused_save_keeps_the_form_and_marks_the_field_and_esc_asks() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "ed.nurse",
@@ -91,7 +91,7 @@ async fn a_refused_save_keeps_the_form_and_marks_the_field_and_esc_asks() {
 
 #[tokio::test]
 async fn an_administrator_shields_and_unshields_and_sets_the_address_state() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "la.admin",

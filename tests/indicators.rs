@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{TestServer, CAMHS, GP, SCHOOL};
+use common::{on_each_backend, Backend, TestServer, CAMHS, GP, SCHOOL};
 use contactpoint::api::{
     ErrorCode, IndicatorUpdate, InvolvementUpdate, NewInvolvement, SearchParams,
 };
@@ -41,9 +41,8 @@ fn with(version: i64, f: impl FnOnce(&mut Indicators)) -> IndicatorUpdate {
     IndicatorUpdate::new(i, version)
 }
 
-#[tokio::test]
-async fn a_practitioner_sets_an_indicator_and_everyone_sees_who_and_when() {
-    let server = TestServer::start().await;
+async fn a_practitioner_sets_an_indicator_and_everyone_sees_who_and_when(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -85,9 +84,8 @@ async fn a_practitioner_sets_an_indicator_and_everyone_sees_who_and_when() {
         .is_none());
 }
 
-#[tokio::test]
-async fn a_practitioner_cannot_edit_another_organisations_involvement() {
-    let server = TestServer::start().await;
+async fn a_practitioner_cannot_edit_another_organisations_involvement(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -113,9 +111,8 @@ async fn a_practitioner_cannot_edit_another_organisations_involvement() {
     assert_eq!(after, version, "nothing changed");
 }
 
-#[tokio::test]
-async fn a_stale_version_is_refused_with_conflict_and_changes_nothing() {
-    let server = TestServer::start().await;
+async fn a_stale_version_is_refused_with_conflict_and_changes_nothing(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -147,9 +144,8 @@ async fn a_stale_version_is_refused_with_conflict_and_changes_nothing() {
     );
 }
 
-#[tokio::test]
-async fn twenty_concurrent_writers_on_one_involvement_lose_no_update() {
-    let server = TestServer::start().await;
+async fn twenty_concurrent_writers_on_one_involvement_lose_no_update(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -205,9 +201,8 @@ async fn twenty_concurrent_writers_on_one_involvement_lose_no_update() {
     assert_eq!(set_events, 20);
 }
 
-#[tokio::test]
-async fn every_indicator_change_is_audited_with_before_and_after() {
-    let server = TestServer::start().await;
+async fn every_indicator_change_is_audited_with_before_and_after(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -227,9 +222,8 @@ async fn every_indicator_change_is_audited_with_before_and_after() {
     assert_eq!(e.event.details["involvement"], id);
 }
 
-#[tokio::test]
-async fn lead_professional_moves_only_when_confirmed_and_stays_single() {
-    let server = TestServer::start().await;
+async fn lead_professional_moves_only_when_confirmed_and_stays_single(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -297,9 +291,10 @@ fn practitioner() -> Practitioner {
     }
 }
 
-#[tokio::test]
-async fn a_practitioner_adds_and_ends_their_own_involvement_which_stays_as_history() {
-    let server = TestServer::start().await;
+async fn a_practitioner_adds_and_ends_their_own_involvement_which_stays_as_history(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
     let camhs = server
         .logged_in("camhs.worker", Role::Practitioner, CAMHS)
         .await;
@@ -355,9 +350,8 @@ async fn a_practitioner_adds_and_ends_their_own_involvement_which_stays_as_histo
         .any(|i| i.organisation.code == CAMHS && i.end_date.is_some()));
 }
 
-#[tokio::test]
-async fn a_practitioner_cannot_add_another_organisations_involvement() {
-    let server = TestServer::start().await;
+async fn a_practitioner_cannot_add_another_organisations_involvement(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -376,3 +370,14 @@ async fn a_practitioner_cannot_add_another_organisations_involvement() {
         .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::Forbidden));
 }
+
+on_each_backend!(
+    a_practitioner_sets_an_indicator_and_everyone_sees_who_and_when,
+    a_practitioner_cannot_edit_another_organisations_involvement,
+    a_stale_version_is_refused_with_conflict_and_changes_nothing,
+    twenty_concurrent_writers_on_one_involvement_lose_no_update,
+    every_indicator_change_is_audited_with_before_and_after,
+    lead_professional_moves_only_when_confirmed_and_stays_single,
+    a_practitioner_adds_and_ends_their_own_involvement_which_stays_as_history,
+    a_practitioner_cannot_add_another_organisations_involvement,
+);

@@ -3,7 +3,7 @@
 mod common;
 
 use chrono::Duration;
-use common::{TestServer, GP, PASSWORD};
+use common::{on_each_backend, Backend, TestServer, GP, PASSWORD};
 use contactpoint::api::{ErrorCode, LoginRequest, SearchParams};
 use contactpoint::model::Role;
 use contactpoint::server::ServerConfig;
@@ -16,9 +16,8 @@ fn search() -> SearchParams {
     }
 }
 
-#[tokio::test]
-async fn password_and_current_code_log_in_and_the_token_works() {
-    let server = TestServer::start().await;
+async fn password_and_current_code_log_in_and_the_token_works(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let mut client = server.client();
     let resp = client.login(&server.login_request(&user)).await.unwrap();
@@ -32,9 +31,8 @@ async fn password_and_current_code_log_in_and_the_token_works() {
     assert!(!client.search(&search()).await.unwrap().results.is_empty());
 }
 
-#[tokio::test]
-async fn wrong_password_wrong_code_and_unknown_user_get_the_same_answer() {
-    let server = TestServer::start().await;
+async fn wrong_password_wrong_code_and_unknown_user_get_the_same_answer(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let good = server.login_request(&user);
     let attempts = [
@@ -65,9 +63,8 @@ async fn wrong_password_wrong_code_and_unknown_user_get_the_same_answer() {
     assert!(!messages[0].to_lowercase().contains("code was wrong"));
 }
 
-#[tokio::test]
-async fn a_code_is_accepted_only_once() {
-    let server = TestServer::start().await;
+async fn a_code_is_accepted_only_once(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let user = server
         .user("ed.nurse", Role::UnscheduledCare, "RR8-ED")
         .await;
@@ -77,13 +74,15 @@ async fn a_code_is_accepted_only_once() {
     assert_eq!(replay.code(), Some(ErrorCode::InvalidCredentials));
 }
 
-#[tokio::test]
-async fn twenty_concurrent_logins_with_one_code_give_exactly_one_session() {
+async fn twenty_concurrent_logins_with_one_code_give_exactly_one_session(backend: Backend) {
     // A high lockout threshold so that the nineteen refusals cannot lock the account first.
-    let server = TestServer::start_with(ServerConfig {
-        lock_after_failures: 100,
-        ..Default::default()
-    })
+    let server = TestServer::start_with(
+        backend,
+        ServerConfig {
+            lock_after_failures: 100,
+            ..Default::default()
+        },
+    )
     .await;
     let user = server
         .user("ed.nurse", Role::UnscheduledCare, "RR8-ED")
@@ -101,9 +100,8 @@ async fn twenty_concurrent_logins_with_one_code_give_exactly_one_session() {
     assert_eq!(successes, 1);
 }
 
-#[tokio::test]
-async fn repeated_failures_lock_the_account_and_say_so() {
-    let server = TestServer::start().await;
+async fn repeated_failures_lock_the_account_and_say_so(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let bad = LoginRequest {
         password: "wrong password!".into(),
@@ -130,9 +128,8 @@ async fn repeated_failures_lock_the_account_and_say_so() {
         .unwrap();
 }
 
-#[tokio::test]
-async fn sessions_end_after_thirty_idle_minutes() {
-    let server = TestServer::start().await;
+async fn sessions_end_after_thirty_idle_minutes(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -146,9 +143,8 @@ async fn sessions_end_after_thirty_idle_minutes() {
     assert_eq!(err.code(), Some(ErrorCode::Unauthenticated));
 }
 
-#[tokio::test]
-async fn sessions_end_after_twelve_hours_however_busy() {
-    let server = TestServer::start().await;
+async fn sessions_end_after_twelve_hours_however_busy(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -165,9 +161,8 @@ async fn sessions_end_after_twelve_hours_however_busy() {
     assert_eq!(err.code(), Some(ErrorCode::Unauthenticated));
 }
 
-#[tokio::test]
-async fn logout_revokes_the_token() {
-    let server = TestServer::start().await;
+async fn logout_revokes_the_token(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let mut client = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -179,16 +174,14 @@ async fn logout_revokes_the_token() {
     assert_eq!(err.code(), Some(ErrorCode::Unauthenticated));
 }
 
-#[tokio::test]
-async fn no_token_no_access() {
-    let server = TestServer::start().await;
+async fn no_token_no_access(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let err = server.client().search(&search()).await.unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::Unauthenticated));
 }
 
-#[tokio::test]
-async fn the_password_is_checked_with_argon2id() {
-    let server = TestServer::start().await;
+async fn the_password_is_checked_with_argon2id(backend: Backend) {
+    let server = TestServer::start(backend).await;
     server.user("gp.reception", Role::Practitioner, GP).await;
     let stored = server.store.user("gp.reception").await.unwrap().unwrap();
     assert!(
@@ -200,3 +193,16 @@ async fn the_password_is_checked_with_argon2id() {
     );
     assert!(!stored.password_hash.contains(PASSWORD));
 }
+
+on_each_backend!(
+    password_and_current_code_log_in_and_the_token_works,
+    wrong_password_wrong_code_and_unknown_user_get_the_same_answer,
+    a_code_is_accepted_only_once,
+    twenty_concurrent_logins_with_one_code_give_exactly_one_session,
+    repeated_failures_lock_the_account_and_say_so,
+    sessions_end_after_thirty_idle_minutes,
+    sessions_end_after_twelve_hours_however_busy,
+    logout_revokes_the_token,
+    no_token_no_access,
+    the_password_is_checked_with_argon2id,
+);

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestServer, BRADFORD, GP, LEEDS};
+use common::{on_each_backend, Backend, TestServer, BRADFORD, GP, LEEDS};
 use contactpoint::api::{
     CarerInput, DeathRecord, ErrorCode, IdentityUpdate, NewChild, SearchParams, ShieldOverride,
     ShieldUpdate,
@@ -32,9 +32,8 @@ fn identity(family: &str, dob: &str) -> Identity {
     }
 }
 
-#[tokio::test]
-async fn an_identity_edit_keeps_history_and_the_old_name_stays_searchable() {
-    let server = TestServer::start().await;
+async fn an_identity_edit_keeps_history_and_the_old_name_stays_searchable(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.logged_in("la.admin", Role::LaAdmin, "383-DIR").await;
     let id = find(&admin, "Smith", "2015-03-04").await;
     let record = admin
@@ -86,9 +85,8 @@ async fn an_identity_edit_keeps_history_and_the_old_name_stays_searchable() {
     assert_eq!(err.code(), Some(ErrorCode::Conflict));
 }
 
-#[tokio::test]
-async fn a_practitioner_cannot_edit_identity() {
-    let server = TestServer::start().await;
+async fn a_practitioner_cannot_edit_identity(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -109,9 +107,8 @@ async fn a_practitioner_cannot_edit_identity() {
     assert_eq!(body["error"], "forbidden");
 }
 
-#[tokio::test]
-async fn an_la_admin_cannot_edit_another_authoritys_child() {
-    let server = TestServer::start().await;
+async fn an_la_admin_cannot_edit_another_authoritys_child(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let bradford = server
         .logged_in("bradford.admin", Role::LaAdmin, BRADFORD)
         .await;
@@ -130,9 +127,10 @@ async fn an_la_admin_cannot_edit_another_authoritys_child() {
     assert_eq!(err.code(), Some(ErrorCode::Forbidden));
 }
 
-#[tokio::test]
-async fn validation_refuses_each_bad_field_with_a_clear_message_and_saves_nothing() {
-    let server = TestServer::start().await;
+async fn validation_refuses_each_bad_field_with_a_clear_message_and_saves_nothing(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
     let admin = server.logged_in("la.admin", Role::LaAdmin, "383-DIR").await;
     let before = server.store.count_children().await.unwrap();
     let new = |f: &dyn Fn(&mut serde_json::Value)| {
@@ -233,9 +231,8 @@ async fn validation_refuses_each_bad_field_with_a_clear_message_and_saves_nothin
     assert_eq!(after.version, record.version);
 }
 
-#[tokio::test]
-async fn administrators_create_records_and_manage_carers_address_and_death() {
-    let server = TestServer::start().await;
+async fn administrators_create_records_and_manage_carers_address_and_death(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let admin = server.logged_in("dir.admin", Role::Admin, "383-DIR").await;
     let created = admin
         .create_child(&NewChild {
@@ -291,9 +288,10 @@ async fn administrators_create_records_and_manage_carers_address_and_death() {
     assert_eq!(record.date_of_death, Some("2026-11-01".parse().unwrap()));
 }
 
-#[tokio::test]
-async fn shielding_hides_fields_and_the_override_is_audited_alerted_and_for_one_viewing() {
-    let server = TestServer::start().await;
+async fn shielding_hides_fields_and_the_override_is_audited_alerted_and_for_one_viewing(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
     let admin = server.logged_in("la.admin", Role::LaAdmin, "383-DIR").await;
     let id = find(&admin, "Walker", "2016-01-15").await;
     let record = admin
@@ -383,3 +381,12 @@ async fn shielding_hides_fields_and_the_override_is_audited_alerted_and_for_one_
         .iter()
         .any(|e| e.event.action == "shield" && e.event.details["reason"] == "domestic_violence"));
 }
+
+on_each_backend!(
+    an_identity_edit_keeps_history_and_the_old_name_stays_searchable,
+    a_practitioner_cannot_edit_identity,
+    an_la_admin_cannot_edit_another_authoritys_child,
+    validation_refuses_each_bad_field_with_a_clear_message_and_saves_nothing,
+    administrators_create_records_and_manage_carers_address_and_death,
+    shielding_hides_fields_and_the_override_is_audited_alerted_and_for_one_viewing,
+);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{child, TestServer};
+use common::{child, on_each_backend, Backend, TestServer};
 use contactpoint::api::{ErrorCode, MergeRequest, SearchParams};
 use contactpoint::model::{ReasonCode, Role};
 
@@ -18,9 +18,8 @@ async fn with_duplicate(server: &TestServer) -> (String, String) {
     ids
 }
 
-#[tokio::test]
-async fn the_duplicates_view_finds_close_names_and_dates_but_not_twins() {
-    let server = TestServer::start().await;
+async fn the_duplicates_view_finds_close_names_and_dates_but_not_twins(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let (a, b) = with_duplicate(&server).await;
     let admin = server.logged_in("dir.admin", Role::Admin, "383-DIR").await;
     let found = admin.duplicates().await.unwrap();
@@ -51,9 +50,8 @@ async fn the_duplicates_view_finds_close_names_and_dates_but_not_twins() {
     );
 }
 
-#[tokio::test]
-async fn a_merge_moves_everything_and_the_old_id_redirects() {
-    let server = TestServer::start().await;
+async fn a_merge_moves_everything_and_the_old_id_redirects(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let (survivor, merged) = with_duplicate(&server).await;
     let admin = server.logged_in("dir.admin", Role::Admin, "383-DIR").await;
     let result = admin
@@ -102,21 +100,14 @@ async fn a_merge_moves_everything_and_the_old_id_redirects() {
     assert!(hits.results.iter().any(|h| h.id == survivor));
 }
 
-#[tokio::test]
-async fn a_failure_mid_merge_changes_nothing() {
-    let server = TestServer::start().await;
+async fn a_failure_mid_merge_changes_nothing(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let (survivor, merged) = with_duplicate(&server).await;
     let admin = server.logged_in("dir.admin", Role::Admin, "383-DIR").await;
     let before_a = server.store.child(&survivor).await.unwrap().unwrap();
     let before_b = server.store.child(&merged).await.unwrap().unwrap();
     // The redirect is written last: failing there comes after carers and involvements moved.
-    rusqlite::Connection::open(&server.db_path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER fail_redirect BEFORE INSERT ON child_redirects
-             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-        )
-        .unwrap();
+    server.fail_inserts_into("child_redirects").await;
     let err = admin
         .merge(&MergeRequest {
             survivor: survivor.clone(),
@@ -135,3 +126,9 @@ async fn a_failure_mid_merge_changes_nothing() {
     );
     assert_eq!(server.store.redirect(&merged).await.unwrap(), None);
 }
+
+on_each_backend!(
+    the_duplicates_view_finds_close_names_and_dates_but_not_twins,
+    a_merge_moves_everything_and_the_old_id_redirects,
+    a_failure_mid_merge_changes_nothing,
+);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestServer, BRADFORD, GP, LEEDS_DIRECTORY};
+use common::{Backend, TestServer, BRADFORD, GP, LEEDS_DIRECTORY};
 use contactpoint::api::{AuditQuery, ErrorCode, SearchParams};
 use contactpoint::client::Client;
 use contactpoint::model::{NotificationKind, ReasonCode, Role};
@@ -31,7 +31,7 @@ async fn fixture_ids(server: &TestServer) -> Vec<String> {
 
 #[tokio::test]
 async fn the_misuse_report_flags_a_scripted_trawl_and_not_normal_use() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let ids = fixture_ids(&server).await;
     assert!(ids.len() >= 20);
     let normal = server.logged_in("gp.normal", Role::Practitioner, GP).await;
@@ -100,7 +100,7 @@ async fn the_misuse_report_flags_a_scripted_trawl_and_not_normal_use() {
 
 #[tokio::test]
 async fn suspending_ends_sessions_notifies_the_organisation_and_is_audited() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let ids = fixture_ids(&server).await;
     let trawler = server.logged_in("gp.trawler", Role::Practitioner, GP).await;
     open_all(&trawler, &ids[..3]).await;
@@ -154,7 +154,7 @@ async fn suspending_ends_sessions_notifies_the_organisation_and_is_audited() {
 
 #[tokio::test]
 async fn the_audit_review_filters_and_exports_within_the_reviewers_scope() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let ids = fixture_ids(&server).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
@@ -246,7 +246,7 @@ async fn the_audit_review_filters_and_exports_within_the_reviewers_scope() {
 
 #[tokio::test]
 async fn the_subject_access_export_lists_every_access_to_the_child() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let ids = fixture_ids(&server).await;
     let child = server.store.child(&ids[0]).await.unwrap().unwrap();
     let gp = server

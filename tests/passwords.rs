@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestServer, GP, PASSWORD};
+use common::{Backend, TestServer, GP, PASSWORD};
 use contactpoint::api::{EnrolFinishRequest, EnrolStartRequest, ErrorCode, PasswordChange};
 use contactpoint::model::Role;
 
@@ -32,7 +32,7 @@ async fn choose(server: &TestServer, username: &str, password: &str) -> Result<(
 
 #[tokio::test]
 async fn length_is_checked_at_11_12_128_and_129_characters() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let err = choose(
         &server,
         "p.eleven",
@@ -60,7 +60,7 @@ async fn length_is_checked_at_11_12_128_and_129_characters() {
 
 #[tokio::test]
 async fn unicode_counts_in_characters_after_nfkc_and_any_form_logs_in() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     // Twelve "é" typed as e + combining accent are 24 code points but 12 characters.
     let decomposed = "e\u{301}".repeat(12);
     let admin = server.admin().await;
@@ -91,7 +91,7 @@ async fn unicode_counts_in_characters_after_nfkc_and_any_form_logs_in() {
 
 #[tokio::test]
 async fn common_passwords_and_ones_with_the_username_or_product_name_are_refused() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     for (user, password, says) in [
         ("p.common1", "password1234", "commonly used"),
         ("p.common2", "QWERTYUIOP123", "commonly used"),
@@ -114,7 +114,7 @@ async fn common_passwords_and_ones_with_the_username_or_product_name_are_refused
 
 #[tokio::test]
 async fn changing_ones_password_needs_the_current_one_and_a_fresh_code() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let user = server.user("gp.reception", Role::Practitioner, GP).await;
     let mut client = server.client();
     client.login(&server.login_request(&user)).await.unwrap();
@@ -175,7 +175,7 @@ async fn changing_ones_password_needs_the_current_one_and_a_fresh_code() {
 
 #[tokio::test]
 async fn an_enrolment_with_a_wrong_code_or_username_reveals_nothing() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let admin = server.admin().await;
     let code = server
         .create_account(&admin, "p.real", "Pat Real", Role::Practitioner, GP)

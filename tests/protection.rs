@@ -51,9 +51,10 @@ async fn amelia_on_a_plan(server: &TestServer) -> String {
     amelia.id.to_string()
 }
 
-#[tokio::test]
-async fn the_flag_shows_to_unscheduled_and_social_care_and_is_absent_for_practitioners() {
-    let server = TestServer::start().await;
+async fn the_flag_shows_to_unscheduled_and_social_care_and_is_absent_for_practitioners(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
     let id = amelia_on_a_plan(&server).await;
     let search = format!("/api/v1/children?surname=Smith&dob={SMITH_DOB}");
     let record = format!("/api/v1/children/{id}?reason=safeguarding");
@@ -105,9 +106,8 @@ async fn the_flag_shows_to_unscheduled_and_social_care_and_is_absent_for_practit
     }
 }
 
-#[tokio::test]
-async fn an_ended_plan_shows_on_day_365_and_not_on_day_366() {
-    let server = TestServer::start().await;
+async fn an_ended_plan_shows_on_day_365_and_not_on_day_366(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let amelia = server.stored_child("Smith", SMITH_DOB).await;
     let ended = (today(&server) - Duration::days(365)).to_string();
     upload(
@@ -141,9 +141,10 @@ async fn an_ended_plan_shows_on_day_365_and_not_on_day_366() {
     assert!(!day366.to_string().contains("protection"));
 }
 
-#[tokio::test]
-async fn an_unborn_plan_shows_until_28_days_after_the_due_date_and_only_at_unscheduled_care() {
-    let server = TestServer::start().await;
+async fn an_unborn_plan_shows_until_28_days_after_the_due_date_and_only_at_unscheduled_care(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
     let due = (today(&server) - Duration::days(28)).to_string();
     upload(&server, "la.admin.unborn", &[mother_row(&due)]).await;
     let by_nhs = SubjectQuery {
@@ -206,9 +207,8 @@ async fn an_unborn_plan_shows_until_28_days_after_the_due_date_and_only_at_unsch
         .is_empty());
 }
 
-#[tokio::test]
-async fn an_attendance_notifies_the_responsible_authority_exactly_once() {
-    let server = TestServer::start().await;
+async fn an_attendance_notifies_the_responsible_authority_exactly_once(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let id = amelia_on_a_plan(&server).await;
     let ed = server
         .logged_in("ed.nurse", Role::UnscheduledCare, "RR8-ED")
@@ -269,9 +269,8 @@ async fn an_attendance_notifies_the_responsible_authority_exactly_once() {
     assert_eq!(attendance.event.subjects, [id]);
 }
 
-#[tokio::test]
-async fn the_26th_attendance_drops_the_oldest_from_view() {
-    let server = TestServer::start().await;
+async fn the_26th_attendance_drops_the_oldest_from_view(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let id = amelia_on_a_plan(&server).await;
     let ed = server
         .logged_in("ed.nurse", Role::UnscheduledCare, "RR8-ED")
@@ -307,9 +306,8 @@ async fn the_26th_attendance_drops_the_oldest_from_view() {
     );
 }
 
-#[tokio::test]
-async fn a_silent_view_notifies_nobody_but_is_audited_and_listed_as_a_viewer() {
-    let server = TestServer::start().await;
+async fn a_silent_view_notifies_nobody_but_is_audited_and_listed_as_a_viewer(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let id = amelia_on_a_plan(&server).await;
     let social = server
         .logged_in("social.worker", Role::SocialCare, LEEDS)
@@ -360,9 +358,8 @@ async fn a_silent_view_notifies_nobody_but_is_audited_and_listed_as_a_viewer() {
     );
 }
 
-#[tokio::test]
-async fn the_inbox_is_newest_first_marks_who_read_and_filters_unread() {
-    let server = TestServer::start().await;
+async fn the_inbox_is_newest_first_marks_who_read_and_filters_unread(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let id = amelia_on_a_plan(&server).await;
     let ed = server
         .logged_in("ed.nurse", Role::UnscheduledCare, "RR8-ED")
@@ -418,27 +415,33 @@ async fn the_inbox_is_newest_first_marks_who_read_and_filters_unread() {
         .any(|e| e.event.action == "notification_read" && e.event.username == "social.worker"));
 }
 
-#[tokio::test]
-async fn the_demo_directory_has_plans_and_the_ed_account_sees_a_banner() {
-    let server = TestServer::start_demo(3_000).await;
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
-    let on_plans = count("SELECT count(*) FROM protection_plans WHERE plan_type != 'unborn'");
+async fn the_demo_directory_has_plans_and_the_ed_account_sees_a_banner(backend: Backend) {
+    let server = TestServer::start_demo(backend, 3_000).await;
+    let count = |sql: &'static str| {
+        let server = &server;
+        async move {
+            server.raw_query(sql).await[0][0]
+                .as_deref()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap()
+        }
+    };
+    let on_plans = count("SELECT count(*) FROM protection_plans WHERE plan_type != 'unborn'").await;
     assert!(
         (5..=30).contains(&on_plans),
         "about 0.5% of 3,000: {on_plans}"
     );
-    assert!(count("SELECT count(*) FROM protection_plans WHERE plan_type = 'lac'") > 0);
-    assert!(count("SELECT count(*) FROM protection_plans WHERE end_date IS NOT NULL") > 0);
-    let (family, dob): (String, String) = db
-        .query_row(
+    assert!(count("SELECT count(*) FROM protection_plans WHERE plan_type = 'lac'").await > 0);
+    assert!(count("SELECT count(*) FROM protection_plans WHERE end_date IS NOT NULL").await > 0);
+    let row = server
+        .raw_query(
             "SELECT c.family_name, c.date_of_birth FROM protection_plans p
              JOIN children c ON c.nhs_number = p.nhs_number
-             WHERE p.end_date IS NULL AND c.shielded = 0 LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+             WHERE p.end_date IS NULL AND NOT c.shielded LIMIT 1",
         )
-        .unwrap();
+        .await;
+    let (family, dob) = (row[0][0].clone().unwrap(), row[0][1].clone().unwrap());
 
     let accounts = server
         .client()
@@ -480,9 +483,8 @@ async fn the_demo_directory_has_plans_and_the_ed_account_sees_a_banner() {
     );
 }
 
-#[tokio::test]
-async fn the_api_description_lists_the_protection_routes() {
-    let server = TestServer::start().await;
+async fn the_api_description_lists_the_protection_routes(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let doc: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", server.url))
         .await
         .unwrap()
@@ -501,3 +503,15 @@ async fn the_api_description_lists_the_protection_routes() {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
 }
+
+on_each_backend!(
+    the_flag_shows_to_unscheduled_and_social_care_and_is_absent_for_practitioners,
+    an_ended_plan_shows_on_day_365_and_not_on_day_366,
+    an_unborn_plan_shows_until_28_days_after_the_due_date_and_only_at_unscheduled_care,
+    an_attendance_notifies_the_responsible_authority_exactly_once,
+    the_26th_attendance_drops_the_oldest_from_view,
+    a_silent_view_notifies_nobody_but_is_audited_and_listed_as_a_viewer,
+    the_inbox_is_newest_first_marks_who_read_and_filters_unread,
+    the_demo_directory_has_plans_and_the_ed_account_sees_a_banner,
+    the_api_description_lists_the_protection_routes,
+);

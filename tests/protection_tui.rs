@@ -58,7 +58,7 @@ fn find_amelia(tui: &mut Headless<TestBackend>) {
 }
 
 async fn banner_in_results_and_record(theme: ThemeName, ascii: bool) -> Headless<TestBackend> {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let id = amelia_on_a_plan(&server).await;
     let mut tui = tui_as(
         &server,
@@ -135,7 +135,7 @@ async fn the_banner_reads_the_same_in_mono_and_ascii() {
 
 #[tokio::test]
 async fn the_inbox_count_updates_when_a_notification_arrives_and_marking_read_clears_it() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let id = amelia_on_a_plan(&server).await;
     let mut tui = tui_as(
         &server,

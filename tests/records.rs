@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestServer, CAMHS, GP, SCHOOL_PHONE};
+use common::{on_each_backend, Backend, TestServer, CAMHS, GP, SCHOOL_PHONE};
 use contactpoint::api::{ErrorCode, SearchParams};
 use contactpoint::client::Client;
 use contactpoint::model::{ReasonCode, Role};
@@ -32,9 +32,8 @@ async fn raw_record(server: &TestServer, client: &Client, id: &str) -> serde_jso
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_record_needs_a_reason_and_other_needs_words() {
-    let server = TestServer::start().await;
+async fn a_record_needs_a_reason_and_other_needs_words(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -61,9 +60,8 @@ async fn a_record_needs_a_reason_and_other_needs_words() {
         .unwrap();
 }
 
-#[tokio::test]
-async fn the_record_shows_carers_services_and_the_schools_phone() {
-    let server = TestServer::start().await;
+async fn the_record_shows_carers_services_and_the_schools_phone(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -85,9 +83,8 @@ async fn the_record_shows_carers_services_and_the_schools_phone() {
     assert!(school.indicators.is_some());
 }
 
-#[tokio::test]
-async fn a_sensitive_service_is_brokered_for_others_and_shown_to_its_own_staff() {
-    let server = TestServer::start().await;
+async fn a_sensitive_service_is_brokered_for_others_and_shown_to_its_own_staff(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let gp = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -119,9 +116,8 @@ async fn a_sensitive_service_is_brokered_for_others_and_shown_to_its_own_staff()
         .any(|i| i.organisation.name == "Leeds CAMHS" && !i.brokered));
 }
 
-#[tokio::test]
-async fn a_shielded_record_shows_only_names_dob_gender_id_and_carers_names() {
-    let server = TestServer::start().await;
+async fn a_shielded_record_shows_only_names_dob_gender_id_and_carers_names(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -155,9 +151,8 @@ async fn a_shielded_record_shows_only_names_dob_gender_id_and_carers_names() {
     );
 }
 
-#[tokio::test]
-async fn an_unknown_id_is_not_found_and_a_malformed_one_is_bad_input() {
-    let server = TestServer::start().await;
+async fn an_unknown_id_is_not_found_and_a_malformed_one_is_bad_input(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
@@ -179,3 +174,11 @@ async fn an_unknown_id_is_not_found_and_a_malformed_one_is_bad_input() {
         Some(ErrorCode::BadRequest)
     );
 }
+
+on_each_backend!(
+    a_record_needs_a_reason_and_other_needs_words,
+    the_record_shows_carers_services_and_the_schools_phone,
+    a_sensitive_service_is_brokered_for_others_and_shown_to_its_own_staff,
+    a_shielded_record_shows_only_names_dob_gender_id_and_carers_names,
+    an_unknown_id_is_not_found_and_a_malformed_one_is_bad_input,
+);

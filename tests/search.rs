@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestServer, GP};
+use common::{on_each_backend, Backend, TestServer, GP};
 use contactpoint::api::{ErrorCode, SearchHit, SearchParams};
 use contactpoint::client::Client;
 use contactpoint::model::Role;
@@ -37,9 +37,8 @@ async fn top(client: &Client, params: SearchParams) -> String {
     names(&hits).into_iter().next().unwrap_or_default()
 }
 
-#[tokio::test]
-async fn exact_surname_and_dob_find_the_child_with_school_and_gp_at_a_glance() {
-    let server = TestServer::start().await;
+async fn exact_surname_and_dob_find_the_child_with_school_and_gp_at_a_glance(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     let hits = client
         .search(&SearchParams {
@@ -61,9 +60,8 @@ async fn exact_surname_and_dob_find_the_child_with_school_and_gp_at_a_glance() {
     assert_eq!(names(&hits)[1], "Oliver Smith");
 }
 
-#[tokio::test]
-async fn typos_transpositions_and_sound_alike_spellings_are_found() {
-    let server = TestServer::start().await;
+async fn typos_transpositions_and_sound_alike_spellings_are_found(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     assert_eq!(
         top(&client, by("Smiht", "2015-03-04")).await,
@@ -97,9 +95,8 @@ async fn typos_transpositions_and_sound_alike_spellings_are_found() {
     );
 }
 
-#[tokio::test]
-async fn hyphenated_former_and_swapped_names_are_found() {
-    let server = TestServer::start().await;
+async fn hyphenated_former_and_swapped_names_are_found(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     assert_eq!(
         top(&client, by("Jones", "2012-06-01")).await,
@@ -124,9 +121,8 @@ async fn hyphenated_former_and_swapped_names_are_found() {
     );
 }
 
-#[tokio::test]
-async fn day_and_month_swapped_in_the_date_of_birth_still_find_the_child() {
-    let server = TestServer::start().await;
+async fn day_and_month_swapped_in_the_date_of_birth_still_find_the_child(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     assert_eq!(
         top(&client, by("Thompson", "2011-10-30")).await,
@@ -139,9 +135,8 @@ async fn day_and_month_swapped_in_the_date_of_birth_still_find_the_child() {
     );
 }
 
-#[tokio::test]
-async fn postcode_with_or_without_space_or_as_district_narrows_the_search() {
-    let server = TestServer::start().await;
+async fn postcode_with_or_without_space_or_as_district_narrows_the_search(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     for postcode in ["LS6 4JK", "ls64jk", "LS6"] {
         let params = SearchParams {
@@ -159,9 +154,8 @@ async fn postcode_with_or_without_space_or_as_district_narrows_the_search() {
     assert!(client.search(&elsewhere).await.unwrap().results.is_empty());
 }
 
-#[tokio::test]
-async fn forename_with_an_age_range_is_enough() {
-    let server = TestServer::start().await;
+async fn forename_with_an_age_range_is_enough(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     let params = SearchParams {
         surname: Some("Thompson".into()),
@@ -173,9 +167,8 @@ async fn forename_with_an_age_range_is_enough() {
     assert_eq!(top(&client, params).await, "Grace Thompson");
 }
 
-#[tokio::test]
-async fn too_broad_searches_say_what_to_add() {
-    let server = TestServer::start().await;
+async fn too_broad_searches_say_what_to_add(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     let err = client
         .search(&SearchParams {
@@ -199,9 +192,8 @@ async fn too_broad_searches_say_what_to_add() {
     assert_eq!(err.code(), Some(ErrorCode::SearchTooBroad));
 }
 
-#[tokio::test]
-async fn too_many_matches_returns_no_list_at_all() {
-    let server = TestServer::start().await;
+async fn too_many_matches_returns_no_list_at_all(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     let params = SearchParams {
         surname: Some("Patel".into()),
@@ -223,9 +215,8 @@ async fn too_many_matches_returns_no_list_at_all() {
     assert_eq!(all.len(), 25);
 }
 
-#[tokio::test]
-async fn exact_identifiers_find_one_child() {
-    let server = TestServer::start().await;
+async fn exact_identifiers_find_one_child(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     let amelia = client
         .search(&by("Smith", "2015-03-04"))
@@ -243,9 +234,8 @@ async fn exact_identifiers_find_one_child() {
     );
 }
 
-#[tokio::test]
-async fn a_shielded_child_is_never_found_by_postcode_and_shows_no_whereabouts() {
-    let server = TestServer::start().await;
+async fn a_shielded_child_is_never_found_by_postcode_and_shows_no_whereabouts(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
     let by_postcode = SearchParams {
         surname: Some("Hidden".into()),
@@ -271,10 +261,23 @@ async fn a_shielded_child_is_never_found_by_postcode_and_shows_no_whereabouts() 
     );
 }
 
-#[tokio::test]
-async fn auditors_cannot_search_the_directory() {
-    let server = TestServer::start().await;
+async fn auditors_cannot_search_the_directory(backend: Backend) {
+    let server = TestServer::start(backend).await;
     let client = server.logged_in("auditor", Role::Auditor, "383-DIR").await;
     let err = client.search(&by("Smith", "2015-03-04")).await.unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::Forbidden));
 }
+
+on_each_backend!(
+    exact_surname_and_dob_find_the_child_with_school_and_gp_at_a_glance,
+    typos_transpositions_and_sound_alike_spellings_are_found,
+    hyphenated_former_and_swapped_names_are_found,
+    day_and_month_swapped_in_the_date_of_birth_still_find_the_child,
+    postcode_with_or_without_space_or_as_district_narrows_the_search,
+    forename_with_an_age_range_is_enough,
+    too_broad_searches_say_what_to_add,
+    too_many_matches_returns_no_list_at_all,
+    exact_identifiers_find_one_child,
+    a_shielded_child_is_never_found_by_postcode_and_shows_no_whereabouts,
+    auditors_cannot_search_the_directory,
+);

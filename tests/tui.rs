@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{Backend, TestServer};
 use contactpoint::model::{Child, OrgKind};
 use contactpoint::tui::{Headless, ThemeName};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -55,7 +55,7 @@ fn search_for(tui: &mut Headless<TestBackend>, child: &Child) {
 
 #[tokio::test]
 async fn log_in_find_a_child_open_it_with_a_reason_and_see_the_schools_phone() {
-    let server = TestServer::start_demo(400).await;
+    let server = TestServer::start_demo(Backend::Sqlite, 400).await;
     let (child, school_phone) = child_at_school(&server).await;
     let mut tui = logged_in(&server, 80, 24, ThemeName::Default, false).await;
 
@@ -133,7 +133,7 @@ async fn log_in_find_a_child_open_it_with_a_reason_and_see_the_schools_phone() {
 
 #[tokio::test]
 async fn thin_terminals_get_a_compact_layout_and_tiny_ones_a_clear_line() {
-    let server = TestServer::start_demo(200).await;
+    let server = TestServer::start_demo(Backend::Sqlite, 200).await;
     let (child, _) = child_at_school(&server).await;
     let mut tui = logged_in(&server, 60, 20, ThemeName::Default, false).await;
     search_for(&mut tui, &child);
@@ -163,7 +163,7 @@ async fn thin_terminals_get_a_compact_layout_and_tiny_ones_a_clear_line() {
 
 #[tokio::test]
 async fn mono_and_ascii_profiles_draw_only_ascii_and_mark_the_selection() {
-    let server = TestServer::start_demo(200).await;
+    let server = TestServer::start_demo(Backend::Sqlite, 200).await;
     let (child, _) = child_at_school(&server).await;
     let mut tui = logged_in(&server, 80, 24, ThemeName::Mono, true).await;
     search_for(&mut tui, &child);
@@ -182,7 +182,7 @@ async fn mono_and_ascii_profiles_draw_only_ascii_and_mark_the_selection() {
 
 #[tokio::test]
 async fn a_wrong_code_is_refused_generically_and_keeps_username_and_password() {
-    let server = TestServer::start_demo(50).await;
+    let server = TestServer::start_demo(Backend::Sqlite, 50).await;
     let mut tui = Headless::connect(server.client(), 80, 24, ThemeName::Default, false).await;
     tui.settle().await;
     tui.press(KeyCode::F(2));
@@ -207,7 +207,7 @@ async fn a_wrong_code_is_refused_generically_and_keeps_username_and_password() {
 
 #[tokio::test]
 async fn the_help_overlay_lists_keys_and_ctrl_c_quits() {
-    let server = TestServer::start_demo(50).await;
+    let server = TestServer::start_demo(Backend::Sqlite, 50).await;
     let mut tui = logged_in(&server, 80, 24, ThemeName::Default, false).await;
     tui.press(KeyCode::F(1));
     tui.draw();
@@ -222,7 +222,7 @@ async fn the_help_overlay_lists_keys_and_ctrl_c_quits() {
 
 #[tokio::test]
 async fn a_dropped_connection_says_so_and_keeps_what_was_typed() {
-    let server = TestServer::start_demo(100).await;
+    let server = TestServer::start_demo(Backend::Sqlite, 100).await;
     let (child, _) = child_at_school(&server).await;
     let mut tui = logged_in(&server, 80, 24, ThemeName::Default, false).await;
     server.stop();

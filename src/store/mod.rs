@@ -3,6 +3,7 @@
 
 mod admin;
 mod maintenance;
+mod postgres;
 mod protection;
 mod review;
 mod sqlite;
@@ -23,6 +24,7 @@ pub use maintenance::{
     AuditOf, ChangedBy, ChildChange, ChildOutcome, IndicatorOutcome, IndicatorWrite,
     InvolvementDetails, InvolvementOf, MaintenanceStore, MergeCounts, ScanEntry,
 };
+pub use postgres::PostgresStore;
 pub use protection::{ChildIdentity, FeedApplied, FeedProgress, PlanChange, ProtectionStore};
 pub use review::{AuditFilter, AuditReviewStore};
 pub use sqlite::SqliteStore;
@@ -44,12 +46,16 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Opens the store a database URL names: `sqlite://PATH` (or a bare path).
+/// Whether a database URL names a PostgreSQL server.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens the store a database URL names: `postgres://...` / `postgresql://...`,
+/// or `sqlite://PATH` (or a bare path).
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::Database(
-            "PostgreSQL support is not built yet: use a sqlite:// database".into(),
-        ));
+    if is_postgres_url(url) {
+        return Ok(Arc::new(PostgresStore::open(url).await?));
     }
     let path = url.strip_prefix("sqlite://").unwrap_or(url);
     Ok(Arc::new(SqliteStore::open(path).await?))

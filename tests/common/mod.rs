@@ -1,6 +1,9 @@
-//! Test support: a real server on an ephemeral port over a temporary SQLite file,
-//! a clock the test moves by hand, and hand-made children for exact assertions.
+//! Test support: a real server on an ephemeral port over a fresh database of
+//! either backend, a clock the test moves by hand, and hand-made children for
+//! exact assertions.
 #![allow(dead_code)] // each test binary uses a different part of this module
+
+pub mod postgres;
 
 use std::sync::Arc;
 
@@ -17,13 +20,74 @@ use contactpoint::store::{self, Store, UserAccount};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database; the temp dir (SQLite) must outlive its use.
+pub struct Database {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Backend {
+    pub async fn fresh_database(self) -> Database {
+        match self {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                Database {
+                    url: format!("sqlite://{}", dir.path().join("directory.db").display()),
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => Database {
+                url: postgres::fresh_database().await,
+                _dir: None,
+            },
+        }
+    }
+}
+
+/// Instantiates each named `async fn(Backend)` once per backend, as
+/// `sqlite::NAME` and `postgres::NAME`; the PostgreSQL half skips loudly
+/// where no PostgreSQL is available (and fails under `CI=true`).
+#[allow(unused_macros)] // not every test binary runs on both backends
+macro_rules! on_each_backend {
+    ($($test:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test($crate::common::Backend::Sqlite).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    if $crate::common::postgres::available() {
+                        super::$test($crate::common::Backend::Postgres).await
+                    }
+                }
+            )+
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_each_backend;
+
 pub struct TestServer {
     pub url: String,
     pub store: Arc<dyn Store>,
     pub clock: Arc<ManualClock>,
     pub keys: Arc<ServerKeys>,
-    pub db_path: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+    pub backend: Backend,
+    pub database_url: String,
+    database: Arc<Database>,
     _running: RunningServer,
 }
 
@@ -33,25 +97,80 @@ pub struct TestUser {
 }
 
 impl TestServer {
-    pub async fn start() -> Self {
-        Self::start_with(ServerConfig::default()).await
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, ServerConfig::default()).await
     }
 
-    pub async fn start_with(config: ServerConfig) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db_path = dir.path().join("directory.db");
-        let store = store::open(&format!("sqlite://{}", db_path.display()))
-            .await
-            .expect("open store");
-        let clock = Arc::new(ManualClock::new(
-            Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
-        ));
+    pub async fn start_with(backend: Backend, config: ServerConfig) -> Self {
+        Self::start_over(backend, config, children()).await
+    }
+
+    /// A server over a fresh database holding the fixture organisations and `children`.
+    pub async fn start_over(backend: Backend, config: ServerConfig, children: Vec<Child>) -> Self {
+        let database = backend.fresh_database().await;
+        let store = store::open(&database.url).await.expect("open store");
         store
             .insert_organisations(organisations())
             .await
             .expect("orgs");
-        store.insert_children(children()).await.expect("children");
-        let keys = test_keys();
+        store.insert_children(children).await.expect("children");
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+        ));
+        Self::spawn(
+            backend,
+            Arc::new(database),
+            store,
+            clock,
+            config,
+            test_keys(),
+        )
+        .await
+    }
+
+    /// A server over a fresh database seeded with `children` demo children and the demo accounts.
+    pub async fn start_demo(backend: Backend, children: usize) -> Self {
+        let database = backend.fresh_database().await;
+        let store = store::open(&database.url).await.expect("open store");
+        contactpoint::server::seed::seed_demo(store.as_ref(), children, |_, _| {})
+            .await
+            .expect("seed");
+        // The demo login screen computes codes from the real clock, so the server uses it too.
+        let clock = Arc::new(ManualClock::new(Utc::now()));
+        Self::spawn(
+            backend,
+            Arc::new(database),
+            store,
+            clock,
+            ServerConfig::default(),
+            test_keys(),
+        )
+        .await
+    }
+
+    /// Another server over the same database, with its own connections, as a second
+    /// instance behind a load balancer would be. Shares the test's clock and keys.
+    pub async fn another_over_same_database(&self) -> Self {
+        let store = store::open(&self.database_url).await.expect("open store");
+        Self::spawn(
+            self.backend,
+            self.database.clone(),
+            store,
+            self.clock.clone(),
+            ServerConfig::default(),
+            self.keys.clone(),
+        )
+        .await
+    }
+
+    async fn spawn(
+        backend: Backend,
+        database: Arc<Database>,
+        store: Arc<dyn Store>,
+        clock: Arc<ManualClock>,
+        config: ServerConfig,
+        keys: Arc<ServerKeys>,
+    ) -> Self {
         let state = AppState::new(store.clone(), clock.clone(), config, keys.clone());
         let running = server::spawn(state, "127.0.0.1:0")
             .await
@@ -61,43 +180,89 @@ impl TestServer {
             store,
             clock,
             keys,
-            db_path,
-            _dir: dir,
+            backend,
+            database_url: database.url.clone(),
+            database,
             _running: running,
         }
     }
 
-    /// A server over a fresh database seeded with `children` demo children and the demo accounts.
-    pub async fn start_demo(children: usize) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db_path = dir.path().join("directory.db");
-        let store = store::open(&format!("sqlite://{}", db_path.display()))
-            .await
-            .expect("open store");
-        contactpoint::server::seed::seed_demo(store.as_ref(), children, |_, _| {})
-            .await
-            .expect("seed");
-        // The demo login screen computes codes from the real clock, so the server uses it too.
-        let clock = Arc::new(ManualClock::new(Utc::now()));
-        let keys = test_keys();
-        let state = AppState::new(
-            store.clone(),
-            clock.clone(),
-            ServerConfig::default(),
-            keys.clone(),
-        );
-        let running = server::spawn(state, "127.0.0.1:0")
-            .await
-            .expect("server starts");
-        TestServer {
-            url: running.url(),
-            store,
-            clock,
-            keys,
-            db_path,
-            _dir: dir,
-            _running: running,
+    /// The SQLite file behind this server, for tests that read it directly or hand
+    /// it to the CLI. Only SQLite servers have one.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        assert_eq!(self.backend, Backend::Sqlite, "only SQLite has a file");
+        std::path::PathBuf::from(self.database_url.trim_start_matches("sqlite://"))
+    }
+
+    /// Runs SQL on the server's database behind the store's back, as someone
+    /// holding the database credentials could.
+    pub async fn raw_sql(&self, sql: &str) -> Result<(), String> {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.database_url.trim_start_matches("sqlite://");
+                let db = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
+                db.execute_batch(sql).map_err(|e| e.to_string())
+            }
+            Backend::Postgres => postgres::try_sql(&self.database_url, sql).await,
         }
+    }
+
+    /// Runs a query on the server's database behind the store's back and returns
+    /// its rows as text (dates as `YYYY-MM-DD` on both backends; compare no booleans).
+    pub async fn raw_query(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self.backend {
+            Backend::Sqlite => {
+                use rusqlite::types::ValueRef;
+                let db = rusqlite::Connection::open(self.db_path()).expect("open");
+                let mut stmt = db.prepare(sql).expect("prepare");
+                let n = stmt.column_count();
+                let rows = stmt
+                    .query_map([], |r| {
+                        (0..n)
+                            .map(|i| {
+                                Ok(match r.get_ref(i)? {
+                                    ValueRef::Null => None,
+                                    ValueRef::Integer(v) => Some(v.to_string()),
+                                    ValueRef::Real(v) => Some(v.to_string()),
+                                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                        Some(String::from_utf8_lossy(t).into_owned())
+                                    }
+                                })
+                            })
+                            .collect()
+                    })
+                    .expect("query");
+                rows.map(|r| r.expect("row")).collect()
+            }
+            Backend::Postgres => postgres::query_text(&self.database_url, sql).await,
+        }
+    }
+
+    /// Creates a trigger that makes every insert into `table` fail, in each
+    /// backend's dialect: a way to break a write part-way through.
+    pub async fn fail_inserts_into(&self, table: &str) {
+        let sql = match self.backend {
+            Backend::Sqlite => format!(
+                "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+            ),
+            Backend::Postgres => format!(
+                "CREATE FUNCTION fail_{table}() RETURNS trigger AS $$
+                 BEGIN RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql;
+                 CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}
+                     FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
+            ),
+        };
+        self.raw_sql(&sql).await.expect("create failing trigger");
+    }
+
+    /// Drops a trigger, in each backend's dialect.
+    pub async fn drop_trigger(&self, name: &str, table: &str) {
+        let sql = match self.backend {
+            Backend::Sqlite => format!("DROP TRIGGER {name}"),
+            Backend::Postgres => format!("DROP TRIGGER {name} ON {table}"),
+        };
+        self.raw_sql(&sql).await.expect("drop trigger");
     }
 
     /// Stops serving, as a dropped connection or a crashed server would.
@@ -471,15 +636,19 @@ pub const LEEDS_NIGHT: &str = "0113 535 0600";
 impl TestServer {
     /// The stored record (with its directory ID and NHS number) of a fixture child.
     pub async fn stored_child(&self, family: &str, dob: &str) -> Child {
-        let db = rusqlite::Connection::open(&self.db_path).unwrap();
-        let id: String = db
-            .query_row(
-                "SELECT id FROM children WHERE family_name = ?1 AND date_of_birth = ?2
-                 ORDER BY given_names LIMIT 1",
-                [family, dob],
-                |r| r.get(0),
-            )
-            .expect("a fixture child");
+        // Through the store, so it works on either backend.
+        let dob: NaiveDate = dob.parse().expect("a date");
+        let mut found: Vec<_> = self
+            .store
+            .scan_entries(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.child)
+            .filter(|c| c.family_name == family && c.date_of_birth == dob)
+            .collect();
+        found.sort_by(|a, b| a.given_names.cmp(&b.given_names));
+        let id = found.first().expect("a fixture child").id.clone();
         self.store.child(&id).await.unwrap().unwrap()
     }
 }
