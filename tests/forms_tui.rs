@@ -136,3 +136,129 @@ async fn an_administrator_shields_and_unshields_and_sets_the_address_state() {
     assert!(screen.contains("no address known"), "{screen}");
     assert!(screen.is_ascii());
 }
+
+#[tokio::test]
+async fn an_administrator_edits_identity_through_the_form_and_sees_it_in_the_history() {
+    let server = TestServer::start().await;
+    let mut tui = tui_logged_in(
+        &server,
+        "dir.admin",
+        Role::Admin,
+        common::LEEDS_DIRECTORY,
+        ThemeName::Default,
+        false,
+    )
+    .await;
+    tui_open(&mut tui, "Walker", "15/01/2016").await;
+    tui.press(KeyCode::Char('i'));
+    tui.settle().await;
+    assert!(tui.screen().contains("Identity"), "{}", tui.screen());
+    // Family name first: add to it; then to "Why", the last field: change of name.
+    tui.type_str("-Smith");
+    for _ in 0..5 {
+        tui.press(KeyCode::Tab);
+    }
+    tui.press(KeyCode::Right);
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(screen.contains("Identity: saved."), "{screen}");
+    assert!(screen.contains("WALKER-SMITH"), "{screen}");
+
+    tui.press(KeyCode::Char('h'));
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(screen.contains("Identity history"), "{screen}");
+    assert!(screen.contains("(change of name)"), "{screen}");
+    assert!(
+        screen.contains("was: WALKER, Lily; born 15/01/2016"),
+        "{screen}"
+    );
+    tui.press(KeyCode::Esc);
+    tui.settle().await;
+    assert!(!tui.screen().contains("Identity history"));
+}
+
+#[tokio::test]
+async fn an_administrator_adds_and_removes_a_carer_through_the_form() {
+    let server = TestServer::start().await;
+    let mut tui = tui_logged_in(
+        &server,
+        "la.admin",
+        Role::LaAdmin,
+        common::LEEDS_DIRECTORY,
+        ThemeName::Mono,
+        true,
+    )
+    .await;
+    tui_open(&mut tui, "Walker", "15/01/2016").await;
+    tui.press(KeyCode::Char('c'));
+    tui.settle().await;
+    assert!(tui.screen().contains("Add a new carer"), "{}", tui.screen());
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    assert!(tui.screen().contains("Add a carer"), "{}", tui.screen());
+    tui.type_str("Bartholomew Walker");
+    tui.press(KeyCode::Tab);
+    tui.press(KeyCode::Right); // Mother -> Father
+    tui.press(KeyCode::Tab);
+    tui.press(KeyCode::Tab);
+    tui.type_str("0113 496 0777");
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(screen.contains("Add a carer: saved."), "{screen}");
+    assert!(screen.contains("Bartholomew Walker"), "{screen}");
+    assert!(screen.is_ascii(), "{screen}");
+
+    // The carers picker narrows as typed: straight to removing the new carer.
+    tui.press(KeyCode::Char('c'));
+    tui.settle().await;
+    tui.type_str("remove barth");
+    tui.settle().await;
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    assert!(
+        tui.screen().contains("Enter removes Bartholomew Walker"),
+        "{}",
+        tui.screen()
+    );
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(screen.contains("Remove carer: saved."), "{screen}");
+    assert!(!screen.contains("Bartholomew Walker"), "{screen}");
+}
+
+#[tokio::test]
+async fn the_organisation_picker_narrows_to_a_typed_school_name() {
+    let server = TestServer::start().await;
+    let mut tui = tui_logged_in(
+        &server,
+        "dir.admin",
+        Role::Admin,
+        common::LEEDS_DIRECTORY,
+        ThemeName::Default,
+        false,
+    )
+    .await;
+    tui_open(&mut tui, "Walker", "15/01/2016").await;
+    tui.press(KeyCode::Char('+'));
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(screen.contains("Organisation: type to narrow"), "{screen}");
+    assert!(screen.contains("Woodhouse Medical Practice"), "{screen}");
+    tui.type_str("hyde prim");
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(screen.contains("Hyde Park Primary School"), "{screen}");
+    assert!(!screen.contains("Woodhouse Medical Practice"), "{screen}");
+    assert!(!screen.contains("Leeds CAMHS"), "{screen}");
+    tui.press(KeyCode::Enter);
+    tui.settle().await;
+    let screen = tui.screen();
+    assert!(
+        screen.contains("Add involvement: Hyde Park Primary School"),
+        "{screen}"
+    );
+}

@@ -1,7 +1,12 @@
-//! Possible duplicates: children blocked on phonetic name codes and a date of birth
-//! with one digit masked (so one-digit slips meet), then compared pairwise with
-//! search's own name and date levels. Close names and a close date of birth are
-//! needed; a shared postcode or carer strengthens the match.
+//! Possible duplicates: children are blocked on a phonetic name code (of each
+//! surname form and of the first given name, so a surname typo that changes its
+//! sound still meets) together with a date of birth, in separate passes: the same
+//! date; dates one digit apart (one pass per digit, the digit masked); and the day
+//! and month swapped. Each pass sorts (key, child) and walks the runs, so blocks are
+//! small and nothing is hashed per child per key. Candidates met in several blocks
+//! are compared once, pairwise, with search's own name and date levels. Close
+//! names and a close date of birth are needed; a shared postcode or carer
+//! strengthens the match.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,20 +23,113 @@ use crate::store::ScanEntry;
 const MAX_BLOCK: usize = 64;
 const MIN_NAME: f64 = 0.8;
 const MIN_DOB: f64 = 0.8;
-/// Marks a block key made from the earlier of a date and its day/month swap.
-const SWAP_FLAG: u64 = 1 << 63;
 
-/// The date as eight digits with digit `masked` (if any) replaced by 10, in base 11.
-fn masked_date(d: chrono::NaiveDate, masked: Option<usize>) -> u64 {
-    let digits = format!("{:04}{:02}{:02}", d.year(), d.month(), d.day());
-    digits.bytes().enumerate().fold(0, |acc, (i, b)| {
-        let v = if Some(i) == masked {
-            10
-        } else {
-            u64::from(b - b'0')
-        };
-        acc * 11 + v
+/// A date of birth as its eight digits, `YYYYMMDD`.
+fn date_digits(d: chrono::NaiveDate) -> [u8; 8] {
+    let (y, m, day) = (d.year().clamp(0, 9999) as u32, d.month(), d.day());
+    [
+        y / 1000,
+        y / 100 % 10,
+        y / 10 % 10,
+        y % 10,
+        m / 10,
+        m % 10,
+        day / 10,
+        day % 10,
+    ]
+    .map(|v| v as u8)
+}
+
+/// The digits in base 11 with digit `masked` (if any) replaced by 10: below 2^28.
+fn date_key(digits: &[u8; 8], masked: Option<usize>) -> u32 {
+    digits.iter().enumerate().fold(0, |acc, (i, &v)| {
+        acc * 11 + if Some(i) == masked { 10 } else { u32::from(v) }
     })
+}
+
+/// The date with day and month swapped, when that is another real date.
+fn swapped(d: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(d.year(), d.day(), d.month()).filter(|s| *s != d)
+}
+
+/// The phonetic codes each child is blocked on, as small integers. Names repeat
+/// a great deal, so each distinct name is coded once.
+fn name_codes(entries: &[ScanEntry]) -> Vec<Vec<u32>> {
+    let dm = DoubleMetaphone::default();
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut code = |name: String| -> Vec<u32> {
+        if let Some(found) = by_name.get(&name) {
+            return found.clone();
+        }
+        let (prefix, bare) = name.split_at(1);
+        let dmc = dm.double_metaphone(bare);
+        let mut out = vec![];
+        for c in [dmc.primary(), dmc.alternate()] {
+            if c.is_empty() {
+                continue;
+            }
+            let next = ids.len() as u32;
+            let id = *ids.entry(format!("{prefix}{c}")).or_insert(next);
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        by_name.insert(name, out.clone());
+        out
+    };
+    entries
+        .iter()
+        .map(|e| {
+            let c = &e.child;
+            let mut names_to_code: Vec<String> = names::surname_forms(&c.family_name)
+                .into_iter()
+                .map(|f| format!("f{f}"))
+                .collect();
+            if let Some(first) = names::normalise(&c.given_names)
+                .split(' ')
+                .find(|t| !t.is_empty())
+            {
+                names_to_code.push(format!("g{first}"));
+            }
+            let mut codes: Vec<u32> = names_to_code.into_iter().flat_map(&mut code).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            codes
+        })
+        .collect()
+}
+
+/// One blocking pass: every child under each of its name codes with `date(n)`;
+/// runs of one key are blocks, and `keep` decides which pairs in a block are new
+/// to this pass. Candidates go to `out` as `(low << 32) | high`.
+fn block_pass(
+    codes: &[Vec<u32>],
+    date: impl Fn(usize) -> Option<u32>,
+    keep: impl Fn(usize, usize) -> bool,
+    out: &mut Vec<u64>,
+) {
+    let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(codes.len() * 3);
+    for (n, cs) in codes.iter().enumerate() {
+        let Some(d) = date(n) else { continue };
+        keyed.extend(
+            cs.iter()
+                .map(|&c| ((u64::from(c) << 32) | u64::from(d), n as u32)),
+        );
+    }
+    keyed.sort_unstable();
+    for block in keyed.chunk_by(|a, b| a.0 == b.0) {
+        if block.len() < 2 || block.len() > MAX_BLOCK {
+            continue;
+        }
+        for (i, &(_, a)) in block.iter().enumerate() {
+            for &(_, b) in &block[i + 1..] {
+                if keep(a as usize, b as usize) {
+                    out.push((u64::from(a.min(b)) << 32) | u64::from(a.max(b)));
+                }
+            }
+        }
+    }
 }
 
 fn side(e: &ScanEntry) -> DuplicateSide {
@@ -104,61 +202,39 @@ fn compare(a: &ScanEntry, b: &ScanEntry) -> Option<DuplicatePair> {
 
 /// Every possible duplicate pair, strongest first.
 pub fn scan(entries: &[ScanEntry]) -> Vec<DuplicatePair> {
-    let dm = DoubleMetaphone::default();
-    let mut codes: HashMap<String, u32> = HashMap::new();
-    let mut blocks: HashMap<(u32, u64), Vec<u32>> = HashMap::new();
-    for (n, e) in entries.iter().enumerate() {
-        let c = &e.child;
-        let mut names_to_code = names::surname_forms(&c.family_name);
-        // The first given name too: a surname typo can change its sound.
-        if let Some(first) = names::normalise(&c.given_names).split(' ').next() {
-            names_to_code.push(format!("given:{first}"));
-        }
-        let mut keys = HashSet::new();
-        for name in names_to_code {
-            let (prefix, name) = match name.strip_prefix("given:") {
-                Some(g) => ("g", g.to_string()),
-                None => ("f", name),
-            };
-            let dmc = dm.double_metaphone(&name);
-            for code in [dmc.primary(), dmc.alternate()] {
-                if code.is_empty() {
-                    continue;
-                }
-                let next = codes.len() as u32;
-                let id = *codes.entry(format!("{prefix}{code}")).or_insert(next);
-                for masked in (0..8).map(Some).chain([None]) {
-                    keys.insert((id, masked_date(c.date_of_birth, masked)));
-                }
-                // Day and month swapped, the commonest date slip.
-                let d = c.date_of_birth;
-                if let Some(swapped) = chrono::NaiveDate::from_ymd_opt(d.year(), d.day(), d.month())
-                {
-                    keys.insert((id, masked_date(swapped.min(d), None) | SWAP_FLAG));
-                }
-            }
-        }
-        for key in keys {
-            blocks.entry(key).or_default().push(n as u32);
-        }
+    let codes = name_codes(entries);
+    let dates: Vec<chrono::NaiveDate> = entries.iter().map(|e| e.child.date_of_birth).collect();
+    let digits: Vec<[u8; 8]> = dates.iter().map(|&d| date_digits(d)).collect();
+    let mut candidates = vec![];
+    // The same date of birth.
+    block_pass(
+        &codes,
+        |n| Some(date_key(&digits[n], None)),
+        |_, _| true,
+        &mut candidates,
+    );
+    // A one-digit slip: one pass per digit, that digit masked; same dates were met above.
+    for masked in 0..8 {
+        block_pass(
+            &codes,
+            |n| Some(date_key(&digits[n], Some(masked))),
+            |a, b| dates[a] != dates[b],
+            &mut candidates,
+        );
     }
-    let mut seen = HashSet::new();
-    let mut pairs = vec![];
-    for members in blocks
-        .values()
-        .filter(|m| m.len() > 1 && m.len() <= MAX_BLOCK)
-    {
-        for (i, &a) in members.iter().enumerate() {
-            for &b in &members[i + 1..] {
-                if !seen.insert((a.min(b), a.max(b))) {
-                    continue;
-                }
-                if let Some(pair) = compare(&entries[a as usize], &entries[b as usize]) {
-                    pairs.push(pair);
-                }
-            }
-        }
-    }
+    // Day and month swapped, the commonest date slip: keyed by the earlier of the two.
+    block_pass(
+        &codes,
+        |n| swapped(dates[n]).map(|s| date_key(&date_digits(s.min(dates[n])), None)),
+        |a, b| swapped(dates[a]) == Some(dates[b]),
+        &mut candidates,
+    );
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut pairs: Vec<DuplicatePair> = candidates
+        .into_iter()
+        .filter_map(|c| compare(&entries[(c >> 32) as usize], &entries[c as u32 as usize]))
+        .collect();
     pairs.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)

@@ -1,6 +1,7 @@
 //! Application state and `update`: every change to what the user sees happens
 //! here, in response to a message, and any network work is returned as effects.
 
+pub mod duplicates;
 pub mod enrol;
 pub mod forms;
 pub mod history;
@@ -120,6 +121,8 @@ pub struct App {
     pub organisations: Option<Vec<crate::model::Organisation>>,
     /// `a` was pressed before the organisations had loaded.
     adding_involvement: bool,
+    /// The directory team's possible duplicates, open over the search.
+    pub duplicates: Option<duplicates::DuplicatesView>,
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
     pub enrol: EnrolState,
@@ -155,6 +158,7 @@ impl App {
             history: None,
             organisations: None,
             adding_involvement: false,
+            duplicates: None,
             help: None,
             enrol: EnrolState::new(),
             lock: None,
@@ -254,6 +258,13 @@ impl App {
         if self.indicators.is_some() {
             return Context::Indicators;
         }
+        if let Some(d) = &self.duplicates {
+            return if d.confirm.is_some() {
+                Context::Merge
+            } else {
+                Context::Duplicates
+            };
+        }
         match self.screen {
             Screen::Enrol => Context::Enrol,
             Screen::Login if self.login.focus.is_some() => Context::Login,
@@ -334,6 +345,7 @@ impl App {
                 vec![]
             }
             Context::Indicators => self.on_indicator_action(action),
+            Context::Duplicates | Context::Merge => self.on_duplicates_action(action),
         }
     }
 
@@ -397,6 +409,7 @@ impl App {
             Action::First => search.selected = 0,
             Action::Last => search.select_last(),
             Action::NewChild => self.open_create_child(),
+            Action::Duplicates => return self.open_duplicates(),
             Action::Retry => return self.send_search(true),
             Action::OpenInbox if has_inbox => {
                 self.screen = Screen::Inbox;
@@ -407,7 +420,9 @@ impl App {
             Action::Open => {
                 if let Some(hit) = search.selected_hit() {
                     let name = format!("{} {}", hit.given_names, hit.family_name);
-                    self.reason = Some(ReasonPrompt::new(hit.id.clone(), name));
+                    // A merged-away ID opens through its redirect, so the record says so.
+                    let id = hit.redirected_from.as_ref().unwrap_or(&hit.id).clone();
+                    self.reason = Some(ReasonPrompt::new(id, name));
                 }
             }
             _ => {}
@@ -597,6 +612,7 @@ impl App {
         self.form = None;
         self.picker = None;
         self.history = None;
+        self.duplicates = None;
         self.organisations = None;
         self.latest_record_request = None;
         self.screen = Screen::Login;
@@ -822,6 +838,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::HistoryLoaded { request_id, result } => {
             app.dirty = true;
             app.history_loaded(request_id, result);
+            vec![]
+        }
+        Msg::DuplicatesLoaded { request_id, result } => {
+            app.dirty = true;
+            app.duplicates_loaded(request_id, result);
+            vec![]
+        }
+        Msg::MergeDone { request_id, result } => {
+            app.dirty = true;
+            app.merge_done(request_id, result);
             vec![]
         }
     }

@@ -175,6 +175,17 @@ impl Executor {
                 request_id,
                 result: client.identity_history(&child).await.map(|h| h.entries),
             },
+            Effect::LoadDuplicates { request_id } => Msg::DuplicatesLoaded {
+                request_id,
+                result: client.duplicates().await,
+            },
+            Effect::Merge {
+                request_id,
+                request,
+            } => Msg::MergeDone {
+                request_id,
+                result: client.merge(&request).await,
+            },
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);

@@ -35,6 +35,10 @@ pub enum Context {
     Enrol,
     /// The idle lock.
     Locked,
+    /// The directory team's list of possible duplicate records.
+    Duplicates,
+    /// Confirming a merge of two records.
+    Merge,
 }
 
 impl Context {
@@ -55,6 +59,8 @@ impl Context {
             Context::Help => "This help",
             Context::Enrol => "Two-factor enrolment",
             Context::Locked => "Locked screen",
+            Context::Duplicates => "Possible duplicates (directory team)",
+            Context::Merge => "Confirming a merge",
         }
     }
 }
@@ -98,6 +104,9 @@ pub enum Action {
     Shield,
     History,
     NewChild,
+    Duplicates,
+    /// Swap which record of a pair survives a merge.
+    Swap,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -714,6 +723,82 @@ pub const BINDINGS: &[Binding] = &[
         "Show or hide this help",
         None,
     ),
+    bind(
+        C::Results,
+        key(K::Char('D')),
+        A::Duplicates,
+        "Directory team: possible duplicates, and merging them",
+        None,
+    ),
+    bind(C::Duplicates, key(K::Down), A::Down, "Next pair", None),
+    bind(C::Duplicates, key(K::Up), A::Up, "Previous pair", None),
+    bind(
+        C::Duplicates,
+        key(K::PageDown),
+        A::PageDown,
+        "Page down",
+        None,
+    ),
+    bind(C::Duplicates, key(K::PageUp), A::PageUp, "Page up", None),
+    bind(C::Duplicates, key(K::Home), A::First, "First pair", None),
+    bind(C::Duplicates, key(K::End), A::Last, "Last pair", None),
+    bind(
+        C::Duplicates,
+        key(K::Enter),
+        A::Open,
+        "Merge the selected pair (asks first)",
+        Some("merge"),
+    ),
+    bind(
+        C::Duplicates,
+        key(K::Esc),
+        A::Back,
+        "Back to the search",
+        Some("back"),
+    ),
+    bind(C::Duplicates, key(K::Char('q')), A::Quit, "Quit", None),
+    bind(
+        C::Duplicates,
+        key(K::Char('?')),
+        A::ToggleHelp,
+        "Show or hide this help",
+        None,
+    ),
+    bind(
+        C::Merge,
+        key(K::Enter),
+        A::Submit,
+        "Merge: the record shown as kept survives",
+        Some("merge"),
+    ),
+    bind(
+        C::Merge,
+        key(K::Char('s')),
+        A::Swap,
+        "Swap which record survives",
+        Some("swap"),
+    ),
+    bind(
+        C::Merge,
+        key(K::Left),
+        A::Swap,
+        "Swap which record survives",
+        None,
+    ),
+    bind(
+        C::Merge,
+        key(K::Right),
+        A::Swap,
+        "Swap which record survives",
+        None,
+    ),
+    bind(
+        C::Merge,
+        key(K::Esc),
+        A::Cancel,
+        "Cancel: merge nothing",
+        Some("cancel"),
+    ),
     bind(C::Help, key(K::Down), A::Down, "Scroll down", None),
     bind(C::Help, key(K::Up), A::Up, "Scroll up", None),
     bind(C::Help, key(K::PageDown), A::PageDown, "Page down", None),
@@ -753,7 +838,7 @@ pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
 }
 
 /// Every context in the order the help overlay lists them.
-pub const HELP_ORDER: [Context; 15] = [
+pub const HELP_ORDER: [Context; 17] = [
     Context::Global,
     Context::Login,
     Context::LoginIdle,
@@ -768,6 +853,8 @@ pub const HELP_ORDER: [Context; 15] = [
     Context::Form,
     Context::Picker,
     Context::History,
+    Context::Duplicates,
+    Context::Merge,
     Context::Help,
 ];
 

@@ -58,6 +58,14 @@ pub enum Msg {
         request_id: u64,
         result: Result<Vec<IdentityHistoryEntry>, ClientError>,
     },
+    DuplicatesLoaded {
+        request_id: u64,
+        result: Result<crate::api::Duplicates, ClientError>,
+    },
+    MergeDone {
+        request_id: u64,
+        result: Result<crate::api::MergeResult, ClientError>,
+    },
 }
 
 impl Msg {
@@ -129,5 +137,14 @@ pub enum Effect {
     LoadHistory {
         request_id: u64,
         child: String,
+    },
+    /// The directory team's possible duplicates; answers `DuplicatesLoaded`.
+    LoadDuplicates {
+        request_id: u64,
+    },
+    /// Merges one record into another; answers `MergeDone`.
+    Merge {
+        request_id: u64,
+        request: crate::api::MergeRequest,
     },
 }

@@ -1,6 +1,7 @@
 //! `view`: draws the whole frame from the app state. Pure: it reads, never mutates
 //! the app, never awaits.
 
+pub mod duplicates;
 pub mod enrol;
 pub mod form;
 pub mod help;
@@ -53,6 +54,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         if let Some(editor) = &app.indicators {
             indicators::draw(app, editor, frame, area);
+        }
+        if let (Some(d), None) = (&app.duplicates, &app.lock) {
+            duplicates::draw(app, d, frame, area);
         }
         if let Some(history) = &app.history {
             history::draw(app, history, frame, area);
