@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{child, tui_logged_in, TestServer, LEEDS_DIRECTORY};
+use common::{child, tui_logged_in, Backend, TestServer, LEEDS_DIRECTORY};
 use contactpoint::model::Role;
 use contactpoint::tui::ThemeName;
 use crossterm::event::KeyCode;
@@ -52,7 +52,7 @@ async fn with_duplicate(server: &TestServer) -> (String, String) {
 
 #[tokio::test]
 async fn the_duplicates_screen_lists_a_planted_pair_and_a_merge_makes_the_old_id_redirect() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let (left, right) = with_duplicate(&server).await;
     let mut tui = tui_logged_in(
         &server,
@@ -142,7 +142,7 @@ async fn the_duplicates_screen_lists_a_planted_pair_and_a_merge_makes_the_old_id
 
 #[tokio::test]
 async fn the_duplicates_screen_in_mono_and_ascii_draws_only_ascii_even_when_compact() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let (left, right) = with_duplicate(&server).await;
     // The authority's directory team sees its own authority's pairs.
     let mut tui = tui_logged_in(
@@ -185,7 +185,7 @@ async fn the_duplicates_screen_in_mono_and_ascii_draws_only_ascii_even_when_comp
 
 #[tokio::test]
 async fn a_practitioner_is_told_the_duplicates_are_for_the_directory_team() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "gp.reception",

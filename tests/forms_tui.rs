@@ -139,7 +139,7 @@ async fn an_administrator_shields_and_unshields_and_sets_the_address_state() {
 
 #[tokio::test]
 async fn an_administrator_edits_identity_through_the_form_and_sees_it_in_the_history() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "dir.admin",
@@ -181,7 +181,7 @@ async fn an_administrator_edits_identity_through_the_form_and_sees_it_in_the_his
 
 #[tokio::test]
 async fn an_administrator_adds_and_removes_a_carer_through_the_form() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "la.admin",
@@ -232,7 +232,7 @@ async fn an_administrator_adds_and_removes_a_carer_through_the_form() {
 
 #[tokio::test]
 async fn the_organisation_picker_narrows_to_a_typed_school_name() {
-    let server = TestServer::start().await;
+    let server = TestServer::start(Backend::Sqlite).await;
     let mut tui = tui_logged_in(
         &server,
         "dir.admin",
