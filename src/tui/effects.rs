@@ -175,6 +175,7 @@ impl Executor {
                 request_id,
                 result: client.identity_history(&child).await.map(|h| h.entries),
             },
+            Effect::Oversight(request) => Msg::Oversight(request.answer(&client).await),
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);

@@ -58,6 +58,8 @@ pub enum Msg {
         request_id: u64,
         result: Result<Vec<IdentityHistoryEntry>, ClientError>,
     },
+    /// A reply on an oversight screen (accounts, audit review, own sessions).
+    Oversight(crate::tui::oversight::Answer),
 }
 
 impl Msg {
@@ -130,4 +132,6 @@ pub enum Effect {
         request_id: u64,
         child: String,
     },
+    /// A request of an oversight screen; answers `Msg::Oversight`.
+    Oversight(crate::tui::oversight::Request),
 }
