@@ -68,6 +68,8 @@ pub struct OversightState {
     awaiting_organisations: bool,
 }
 
+const LOADING: &str = "Loading...";
+
 pub const ROLES: [Role; 6] = Role::ALL;
 
 /// An account's state in one word, as the list shows it.
@@ -177,7 +179,7 @@ impl App {
     /// Shows a pane and loads what it lists.
     fn show_pane(&mut self, pane: Pane) -> Vec<Effect> {
         self.screen = Screen::Oversight(pane);
-        self.oversight.notice = Some(Notice::info("Loading..."));
+        self.oversight.notice = Some(Notice::info(LOADING));
         self.dirty = true;
         vec![Effect::Oversight(self.load(pane))]
     }
@@ -448,7 +450,7 @@ impl App {
                         self.oversight.query = query.clone();
                         self.oversight.form = None;
                         self.oversight.event = 0;
-                        self.oversight.notice = Some(Notice::info("Loading..."));
+                        self.oversight.notice = Some(Notice::info(LOADING));
                         vec![Effect::Oversight(Request::AuditEvents(query))]
                     }
                     request => {
@@ -476,7 +478,10 @@ impl App {
             self.oversight.form = None;
         }
         let o = &mut self.oversight;
-        o.notice = None;
+        // A reload after a change keeps the change's message.
+        if answer.save || o.notice.as_ref().is_some_and(|n| n.text == LOADING) {
+            o.notice = None;
+        }
         match reply {
             Reply::Accounts(list) => {
                 o.accounts = list;
