@@ -626,3 +626,23 @@ impl Client {
         .await
     }
 }
+
+// --- Audit export for the TUI: the server's own CSV or JSON, as text.
+impl Client {
+    /// The matching events in `format` (`csv` or `json`), exactly as the server renders them.
+    pub async fn audit_export(
+        &self,
+        query: &AuditQuery,
+        format: &str,
+    ) -> Result<String, ClientError> {
+        let query = AuditQuery {
+            format: Some(format.into()),
+            ..query.clone()
+        };
+        self.send_text(
+            self.request(Method::GET, "/api/v1/audit/events")
+                .query(&query),
+        )
+        .await
+    }
+}

@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod indicators;
 pub mod lock;
 pub mod login;
+pub mod oversight;
 pub mod pickers;
 pub mod reason;
 pub mod search;
@@ -46,6 +47,8 @@ pub enum Screen {
     Search,
     Record,
     Inbox,
+    /// Accounts, audit review, misuse report, own sessions (`app/oversight.rs`).
+    Oversight(crate::tui::oversight::Pane),
 }
 
 /// The longest a screen may stay unattended before it locks.
@@ -126,6 +129,7 @@ pub struct App {
     /// Scroll offset of the help overlay, when it is open.
     pub help: Option<usize>,
     pub enrol: EnrolState,
+    pub oversight: oversight::OversightState,
     /// Set while the screen is locked; everything else is kept, and hidden.
     pub lock: Option<LockState>,
     lock_after: Duration,
@@ -161,6 +165,7 @@ impl App {
             duplicates: None,
             help: None,
             enrol: EnrolState::new(),
+            oversight: oversight::OversightState::default(),
             lock: None,
             lock_after: DEFAULT_LOCK_AFTER,
             last_key: Instant::now(),
@@ -218,7 +223,7 @@ impl App {
     pub fn deadline(&self) -> Option<Instant> {
         let own = match self.screen {
             Screen::Login => self.login.refresh_at,
-            Screen::Enrol => None,
+            Screen::Enrol | Screen::Oversight(_) => None,
             Screen::Search | Screen::Record | Screen::Inbox => self.search.debounce_at,
         };
         own.into_iter().chain(self.inbox.poll_at).min()
@@ -273,6 +278,7 @@ impl App {
             Screen::Search => Context::Results,
             Screen::Record => Context::Record,
             Screen::Inbox => Context::Inbox,
+            Screen::Oversight(pane) => self.oversight.context(pane),
         }
     }
 
@@ -298,6 +304,9 @@ impl App {
                     Context::Reason => self.reason.as_mut().map_or(Edit::Ignored, |r| r.edit(&ev)),
                     Context::Enrol => self.enrol.edit(&ev),
                     Context::Locked => self.lock.as_mut().map_or(Edit::Ignored, |l| l.edit(&ev)),
+                    Context::Form | Context::Picker if self.oversight.overlay_open() => {
+                        self.oversight.edit(&ev)
+                    }
                     Context::Form => self
                         .form
                         .as_mut()
@@ -327,6 +336,10 @@ impl App {
                 self.screen = Screen::Enrol;
                 vec![]
             }
+            Context::Form | Context::Picker if self.oversight.overlay_open() => {
+                self.on_oversight_overlay(action)
+            }
+            Context::Oversight(pane) => self.on_oversight_action(pane, action),
             Context::Form => self.on_form_action(action),
             Context::Picker => self.on_picker_action(action),
             Context::History => {
@@ -410,6 +423,9 @@ impl App {
             Action::Last => search.select_last(),
             Action::NewChild => self.open_create_child(),
             Action::Duplicates => return self.open_duplicates(),
+            Action::Oversight(crate::tui::oversight::Act::Open(pane)) => {
+                return self.open_oversight(pane)
+            }
             Action::Retry => return self.send_search(true),
             Action::OpenInbox if has_inbox => {
                 self.screen = Screen::Inbox;
@@ -614,6 +630,7 @@ impl App {
         self.history = None;
         self.duplicates = None;
         self.organisations = None;
+        self.oversight = oversight::OversightState::default();
         self.latest_record_request = None;
         self.screen = Screen::Login;
         self.login.forget_secrets();
@@ -685,6 +702,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.screen = Screen::Search;
             app.search = SearchState::new();
             app.dirty = true;
+            if app.user.as_ref().is_some_and(|u| u.role == Role::Auditor) {
+                return app.land_auditor();
+            }
             if app.has_inbox() {
                 app.inbox.schedule_poll(Instant::now());
                 return vec![Effect::LoadUnreadCount];
@@ -833,7 +853,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::OrganisationsLoaded(result) => {
             app.dirty = true;
             app.organisations_loaded(result);
-            vec![]
+            app.oversight_organisations_ready()
         }
         Msg::HistoryLoaded { request_id, result } => {
             app.dirty = true;
@@ -850,5 +870,6 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.merge_done(request_id, result);
             vec![]
         }
+        Msg::Oversight(answer) => app.oversight_answer(answer),
     }
 }

@@ -186,6 +186,7 @@ impl Executor {
                 request_id,
                 result: client.merge(&request).await,
             },
+            Effect::Oversight(request) => Msg::Oversight(request.answer(&client).await),
             Effect::Logout => {
                 // Drop the token first so nothing sent after this carries it.
                 self.set_token(None);

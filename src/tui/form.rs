@@ -21,6 +21,8 @@ pub enum Value {
 pub struct Field {
     pub label: &'static str,
     pub value: Value,
+    /// Drawn as mask characters (passwords, codes).
+    pub masked: bool,
     initial: Value,
 }
 
@@ -80,7 +82,17 @@ impl Form {
             label,
             initial: value.clone(),
             value,
+            masked: false,
         });
+        self
+    }
+
+    /// A text field shown masked: a password or a code.
+    pub fn secret(mut self, label: &'static str) -> Self {
+        self = self.text(label, "");
+        if let Some(field) = self.fields.last_mut() {
+            field.masked = true;
+        }
         self
     }
 
@@ -93,6 +105,7 @@ impl Form {
             label,
             initial: value.clone(),
             value,
+            masked: false,
         });
         self
     }

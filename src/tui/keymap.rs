@@ -4,6 +4,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+mod oversight;
+
 /// Where the keyboard focus is; each has its own bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
@@ -39,6 +41,8 @@ pub enum Context {
     Duplicates,
     /// Confirming a merge of two records.
     Merge,
+    /// Accounts, audit review, misuse report, own sessions (`keymap/oversight.rs`).
+    Oversight(crate::tui::oversight::Pane),
 }
 
 impl Context {
@@ -61,6 +65,7 @@ impl Context {
             Context::Locked => "Locked screen",
             Context::Duplicates => "Possible duplicates (directory team)",
             Context::Merge => "Confirming a merge",
+            Context::Oversight(pane) => pane.title(),
         }
     }
 }
@@ -107,6 +112,7 @@ pub enum Action {
     Duplicates,
     /// Swap which record of a pair survives a merge.
     Swap,
+    Oversight(crate::tui::oversight::Act),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -820,11 +826,20 @@ pub const BINDINGS: &[Binding] = &[
     bind(C::Help, key(K::Char('q')), A::Quit, "Quit", None),
 ];
 
+/// Every binding: the main table, then the oversight screens'.
+pub fn all() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().chain(oversight::BINDINGS)
+}
+
+/// Every context in help order, the oversight screens last.
+pub fn help_order() -> impl Iterator<Item = Context> {
+    HELP_ORDER.into_iter().chain(oversight::HELP_ORDER)
+}
+
 /// The action a key press means in a context: the context's own bindings first, then global ones.
 pub fn action_for(context: Context, ev: &KeyEvent) -> Option<Action> {
     [context, Context::Global].into_iter().find_map(|ctx| {
-        BINDINGS
-            .iter()
+        all()
             .find(|b| b.context == ctx && b.key.matches(ev))
             .map(|b| b.action)
     })
@@ -832,8 +847,8 @@ pub fn action_for(context: Context, ev: &KeyEvent) -> Option<Action> {
 
 /// Footer hints for a context: its own first, then the global ones that have a hint.
 pub fn hints(context: Context) -> impl Iterator<Item = &'static Binding> {
-    let own = BINDINGS.iter().filter(move |b| b.context == context);
-    let global = BINDINGS.iter().filter(|b| b.context == Context::Global);
+    let own = all().filter(move |b| b.context == context);
+    let global = all().filter(|b| b.context == Context::Global);
     own.chain(global).filter(|b| b.hint.is_some())
 }
 
@@ -868,8 +883,9 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for (i, a) in BINDINGS.iter().enumerate() {
-            for b in &BINDINGS[i + 1..] {
+        let every: Vec<&Binding> = all().collect();
+        for (i, a) in every.iter().enumerate() {
+            for b in &every[i + 1..] {
                 let same =
                     a.context == b.context && a.key.code == b.key.code && a.key.ctrl == b.key.ctrl;
                 assert!(
@@ -913,8 +929,8 @@ mod tests {
 
     #[test]
     fn every_context_is_listed_in_help() {
-        for b in BINDINGS {
-            assert!(HELP_ORDER.contains(&b.context));
+        for b in all() {
+            assert!(help_order().any(|c| c == b.context));
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
+pub mod oversight;
 pub mod picker;
 mod runtime;
 pub mod saves;

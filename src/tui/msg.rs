@@ -66,6 +66,8 @@ pub enum Msg {
         request_id: u64,
         result: Result<crate::api::MergeResult, ClientError>,
     },
+    /// A reply on an oversight screen (accounts, audit review, own sessions).
+    Oversight(crate::tui::oversight::Answer),
 }
 
 impl Msg {
@@ -147,4 +149,6 @@ pub enum Effect {
         request_id: u64,
         request: crate::api::MergeRequest,
     },
+    /// A request of an oversight screen; answers `Msg::Oversight`.
+    Oversight(crate::tui::oversight::Request),
 }

@@ -58,7 +58,7 @@ pub fn draw(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
                 label_width: LABEL_WIDTH,
                 input,
                 focused,
-                mask: None,
+                mask: field.masked.then_some(glyphs.mask),
             }
             .draw(frame, at, theme, glyphs),
             Value::Choice { options, selected } => {

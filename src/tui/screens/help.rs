@@ -7,17 +7,16 @@ use ratatui::Frame;
 
 use super::section;
 use crate::tui::app::App;
-use crate::tui::keymap::{BINDINGS, HELP_ORDER};
+use crate::tui::keymap;
 use crate::tui::layout::{self, Tier};
 
 const KEY_COLUMN: usize = 12;
 
 /// Each context's heading, then one line per binding; a blank line between contexts.
 fn entries() -> impl Iterator<Item = Entry> {
-    HELP_ORDER.into_iter().enumerate().flat_map(|(i, context)| {
+    keymap::help_order().enumerate().flat_map(|(i, context)| {
         let gap = (i > 0).then_some(Entry::Blank);
-        let bindings = BINDINGS
-            .iter()
+        let bindings = keymap::all()
             .filter(move |b| b.context == context)
             .map(Entry::Binding);
         gap.into_iter()

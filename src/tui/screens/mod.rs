@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod indicators;
 pub mod lock;
 pub mod login;
+pub mod oversight;
 pub mod picker;
 pub mod protection;
 pub mod reason;
@@ -46,6 +47,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             (None, Screen::Search) => search::draw(app, frame, chrome.body, tier),
             (None, Screen::Record) => record::draw(app, frame, chrome.body),
             (None, Screen::Inbox) => inbox::draw(app, frame, chrome.body, tier),
+            (None, Screen::Oversight(pane)) => oversight::draw(app, pane, frame, chrome.body, tier),
         }
         status_line(app, frame, chrome.status);
         footer(app, frame, chrome.footer);
@@ -67,6 +69,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         if let Some(state) = &app.form {
             form::draw(app, &state.form, frame, area);
         }
+        if app.lock.is_none() {
+            oversight::draw_overlays(app, frame, area);
+        }
         if let Some(offset) = app.help {
             help::draw(app, offset, frame, area);
         }
@@ -82,6 +87,7 @@ fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Search => "Find a child",
         Screen::Record => "Child record",
         Screen::Inbox => "Inbox",
+        Screen::Oversight(pane) => pane.title(),
     };
     let mut spans = vec![
         Span::styled(" contactpoint", app.theme.title),
@@ -105,6 +111,7 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Login => app.login.notice.as_ref(),
         Screen::Search | Screen::Record => app.search.notice.as_ref(),
         Screen::Inbox => app.inbox.notice.as_ref(),
+        Screen::Oversight(_) => app.oversight.notice.as_ref(),
     };
     let line = match notice {
         Some(notice) => notice_line(notice, &app.theme),
