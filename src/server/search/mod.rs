@@ -71,6 +71,6 @@ pub async fn search(
 fn too_many() -> ApiError {
     ApiError::new(
         ErrorCode::TooManyMatches,
-        "Too many children match. Refine the search: add a forename, a date of birth or a full postcode.",
+        "Too many matches: refine with a forename, the full date of birth or a postcode.",
     )
 }

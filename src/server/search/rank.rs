@@ -185,10 +185,12 @@ pub fn score(q: &SearchRequest, c: &Candidate) -> Option<Match> {
     if let Some(dob) = q.dob {
         add(W_DOB, dob_level(dob, c.date_of_birth));
     } else if let Some((from, to)) = q.dob_range {
+        // Being born somewhere in a range of years is weak evidence: the forename
+        // has to agree too, or every namesake of that age would match.
         add(
             W_DOB,
             if (from..=to).contains(&c.date_of_birth) {
-                1.0
+                0.5
             } else {
                 0.0
             },
@@ -287,6 +289,20 @@ mod tests {
         assert!(score_of(&q, &child("Smith", "Amelia", "2015-03-04")) > 0.9);
         let q = request("Amelia", Some("Smith"), "2015-03-04");
         assert!(score_of(&q, &child("Smith", "Amelia", "2015-03-04")) > 0.85);
+    }
+
+    #[test]
+    fn an_age_range_needs_the_forename_to_agree() {
+        let p = SearchParams {
+            surname: Some("Smith".into()),
+            forename: Some("Amelia".into()),
+            dob_from: Some("2015-01-01".into()),
+            dob_to: Some("2015-12-31".into()),
+            ..Default::default()
+        };
+        let q = SearchRequest::parse(&p, "2026-11-23".parse().unwrap()).unwrap();
+        assert!(score_of(&q, &child("Smith", "Amelia", "2015-03-04")) > 0.75);
+        assert_eq!(score_of(&q, &child("Smith", "Oliver", "2015-03-04")), 0.0);
     }
 
     #[test]
