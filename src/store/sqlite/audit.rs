@@ -66,28 +66,32 @@ impl AuditStore for SqliteStore {
                         client_addr, request_id, details, prev_hash, hash
                  FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
             )?;
-            let rows = stmt.query_map(params![after_seq, limit as i64], |r| {
-                Ok(ChainedAuditEvent {
-                    seq: r.get(0)?,
-                    event: AuditEvent {
-                        at: parse_ts(&r.get::<_, String>(1)?)?,
-                        username: r.get(2)?,
-                        role: r.get(3)?,
-                        organisation: r.get(4)?,
-                        action: r.get(5)?,
-                        subjects: from_json(&r.get::<_, String>(6)?)?,
-                        reason: r.get(7)?,
-                        outcome: r.get(8)?,
-                        client_addr: r.get(9)?,
-                        request_id: r.get(10)?,
-                        details: from_json(&r.get::<_, String>(11)?)?,
-                    },
-                    prev_hash: r.get(12)?,
-                    hash: r.get(13)?,
-                })
-            })?;
+            let rows = stmt.query_map(params![after_seq, limit as i64], chained_from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
     }
+}
+
+/// Reads an audit row selected as `seq, at, username, role, organisation, action, subjects,
+/// reason, outcome, client_addr, request_id, details, prev_hash, hash`.
+pub(super) fn chained_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChainedAuditEvent> {
+    Ok(ChainedAuditEvent {
+        seq: r.get(0)?,
+        event: AuditEvent {
+            at: parse_ts(&r.get::<_, String>(1)?)?,
+            username: r.get(2)?,
+            role: r.get(3)?,
+            organisation: r.get(4)?,
+            action: r.get(5)?,
+            subjects: from_json(&r.get::<_, String>(6)?)?,
+            reason: r.get(7)?,
+            outcome: r.get(8)?,
+            client_addr: r.get(9)?,
+            request_id: r.get(10)?,
+            details: from_json(&r.get::<_, String>(11)?)?,
+        },
+        prev_hash: r.get(12)?,
+        hash: r.get(13)?,
+    })
 }

@@ -4,8 +4,9 @@ use async_trait::async_trait;
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
-use super::{from_json, parse_ts, ts, SqliteStore};
-use crate::model::{AuditEvent, ChainedAuditEvent, Checkpoint};
+use super::audit::chained_from_row;
+use super::{parse_ts, ts, SqliteStore};
+use crate::model::{ChainedAuditEvent, Checkpoint};
 use crate::store::{AuditFilter, AuditReviewStore, StoreResult};
 
 #[async_trait]
@@ -56,26 +57,7 @@ impl AuditReviewStore for SqliteStore {
             args.push(Value::Integer(f.limit as i64));
             sql.push_str(&format!(" ORDER BY seq LIMIT ?{}", args.len()));
             let mut stmt = c.prepare(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args), |r| {
-                Ok(ChainedAuditEvent {
-                    seq: r.get(0)?,
-                    event: AuditEvent {
-                        at: parse_ts(&r.get::<_, String>(1)?)?,
-                        username: r.get(2)?,
-                        role: r.get(3)?,
-                        organisation: r.get(4)?,
-                        action: r.get(5)?,
-                        subjects: from_json(&r.get::<_, String>(6)?)?,
-                        reason: r.get(7)?,
-                        outcome: r.get(8)?,
-                        client_addr: r.get(9)?,
-                        request_id: r.get(10)?,
-                        details: from_json(&r.get::<_, String>(11)?)?,
-                    },
-                    prev_hash: r.get(12)?,
-                    hash: r.get(13)?,
-                })
-            })?;
+            let rows = stmt.query_map(params_from_iter(args), chained_from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
