@@ -112,6 +112,35 @@ pub struct IndicatorMarks {
     pub lead_professional: Option<IndicatorMark>,
 }
 
+impl IndicatorMarks {
+    /// Records `mark` as who set or cleared each indicator that differs between
+    /// `before` and `after`; the others keep their earlier mark.
+    pub fn stamp_changes(&mut self, before: &Indicators, after: &Indicators, mark: &IndicatorMark) {
+        for (changed, slot) in [
+            (
+                before.has_information != after.has_information,
+                &mut self.has_information,
+            ),
+            (
+                before.taking_action != after.taking_action,
+                &mut self.taking_action,
+            ),
+            (
+                before.caf_completed != after.caf_completed,
+                &mut self.caf_completed,
+            ),
+            (
+                before.lead_professional != after.lead_professional,
+                &mut self.lead_professional,
+            ),
+        ] {
+            if changed {
+                *slot = Some(mark.clone());
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Involvement {
     pub id: i64,
@@ -123,4 +152,38 @@ pub struct Involvement {
     pub indicators: Indicators,
     pub marks: IndicatorMarks,
     pub version: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changed_indicators_get_the_new_mark() {
+        let old = IndicatorMark {
+            set_by: "a".into(),
+            set_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+        };
+        let new = IndicatorMark {
+            set_by: "b".into(),
+            set_at: "2026-02-01T00:00:00Z".parse().unwrap(),
+        };
+        let mut marks = IndicatorMarks {
+            taking_action: Some(old.clone()),
+            ..Default::default()
+        };
+        let before = Indicators {
+            taking_action: true,
+            ..Default::default()
+        };
+        let after = Indicators {
+            has_information: true,
+            taking_action: true,
+            ..Default::default()
+        };
+        marks.stamp_changes(&before, &after, &new);
+        assert_eq!(marks.has_information, Some(new));
+        assert_eq!(marks.taking_action, Some(old));
+        assert_eq!((marks.caf_completed, marks.lead_professional), (None, None));
+    }
 }

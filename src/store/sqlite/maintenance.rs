@@ -155,28 +155,7 @@ fn write_indicators(tx: &Connection, w: IndicatorWrite) -> StoreResult<Indicator
     }
     let mut marks = current.marks;
     let new = w.indicators;
-    for (changed, slot) in [
-        (
-            new.has_information != before.has_information,
-            &mut marks.has_information,
-        ),
-        (
-            new.taking_action != before.taking_action,
-            &mut marks.taking_action,
-        ),
-        (
-            new.caf_completed != before.caf_completed,
-            &mut marks.caf_completed,
-        ),
-        (
-            new.lead_professional != before.lead_professional,
-            &mut marks.lead_professional,
-        ),
-    ] {
-        if changed {
-            *slot = Some(w.mark.clone());
-        }
-    }
+    marks.stamp_changes(&before, &new, &w.mark);
     tx.execute(
         "UPDATE involvements SET has_information = ?2, taking_action = ?3, caf_completed = ?4,
              lead_professional = ?5, marks = ?6, version = version + 1
