@@ -57,6 +57,7 @@ pub async fn seed_demo(
         store.insert_children(batch).await?;
     }
     progress(done, children);
+    store.refresh_statistics().await?;
     seed_plans(store, plans.finish()).await?;
 
     let hasher = PasswordHasher::new(1);

@@ -198,6 +198,9 @@ pub trait DirectoryStore: Send + Sync + 'static {
     async fn directory_team(&self, local_authority: &str) -> StoreResult<Option<Organisation>>;
     /// Inserts a batch in one transaction, assigning carer and involvement ids.
     async fn insert_children(&self, children: Vec<Child>) -> StoreResult<()>;
+    /// Refreshes the query planner's statistics after a bulk load: without them
+    /// PostgreSQL scans whole tables for a search (80 ms instead of 0.5 ms at 200,000).
+    async fn refresh_statistics(&self) -> StoreResult<()>;
     async fn child(&self, id: &str) -> StoreResult<Option<Child>>;
     async fn candidates(&self, query: CandidateQuery) -> StoreResult<Vec<Candidate>>;
     async fn glance(&self, ids: Vec<String>) -> StoreResult<HashMap<String, Glance>>;

@@ -572,6 +572,11 @@ impl DirectoryStore for PostgresStore {
         Ok(())
     }
 
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        self.client().await?.batch_execute("ANALYZE").await?;
+        Ok(())
+    }
+
     async fn child(&self, id: &str) -> StoreResult<Option<Child>> {
         let c = self.client().await?;
         load_child(&c, id).await

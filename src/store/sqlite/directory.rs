@@ -451,6 +451,11 @@ impl DirectoryStore for SqliteStore {
         .await
     }
 
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        self.with_conn(|c| Ok(c.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?))
+            .await
+    }
+
     async fn child(&self, id: &str) -> StoreResult<Option<Child>> {
         let id = id.to_string();
         self.with_conn(move |c| load_child(c, &id)).await
