@@ -192,6 +192,27 @@ async fn too_broad_searches_say_what_to_add(backend: Backend) {
     assert_eq!(err.code(), Some(ErrorCode::SearchTooBroad));
 }
 
+/// Over the cap, weak matches give way to strong ones before the search gives up:
+/// Amelia alone is shown when only one row may be, not her brother, who merely
+/// shares her surname and birthday; two equally strong matches are still too many.
+async fn over_the_cap_only_the_strongest_matches_are_kept(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let client = practitioner(&server).await;
+    let amelia = SearchParams {
+        forename: Some("Amelia".into()),
+        limit: Some(1),
+        ..by("Smith", "2015-03-04")
+    };
+    let hits = client.search(&amelia).await.unwrap().results;
+    assert_eq!(names(&hits), ["Amelia Smith"]);
+    let both = SearchParams {
+        limit: Some(1),
+        ..by("Smith", "2015-03-04")
+    };
+    let err = client.search(&both).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::TooManyMatches));
+}
+
 async fn too_many_matches_returns_no_list_at_all(backend: Backend) {
     let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
@@ -277,6 +298,7 @@ on_each_backend!(
     forename_with_an_age_range_is_enough,
     too_broad_searches_say_what_to_add,
     too_many_matches_returns_no_list_at_all,
+    over_the_cap_only_the_strongest_matches_are_kept,
     exact_identifiers_find_one_child,
     a_shielded_child_is_never_found_by_postcode_and_shows_no_whereabouts,
     auditors_cannot_search_the_directory,
