@@ -32,7 +32,7 @@ pub use sqlite::SqliteStore;
 /// Set to `true` in a database that holds only synthetic demo data.
 pub const DEMO_META_KEY: &str = "demo";
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(String),

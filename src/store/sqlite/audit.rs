@@ -1,7 +1,7 @@
 //! The append-only, hash-chained audit trail.
 
 use async_trait::async_trait;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{from_json, parse_ts, to_json, ts, SqliteStore};
 use crate::model::{AuditEvent, ChainedAuditEvent, GENESIS_HASH};
@@ -44,15 +44,7 @@ pub(super) fn append_chained(tx: &Connection, event: &AuditEvent) -> StoreResult
 #[async_trait]
 impl AuditStore for SqliteStore {
     async fn append_audit(&self, event: AuditEvent) -> StoreResult<()> {
-        self.with_conn(move |c| {
-            // IMMEDIATE takes the write lock before reading the head, so two appends
-            // can never chain onto the same previous event.
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            append_chained(&tx, &event)?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await
+        self.audit.append(event).await
     }
 
     async fn audit_events(
