@@ -13,8 +13,10 @@ use crate::store::{AuditStore, StoreResult};
 /// trail stays one chain. Writes that change the directory take it first, so they
 /// also queue behind each other as SQLite's IMMEDIATE transactions do.
 pub(super) async fn lock_audit_chain(tx: &Transaction<'_>) -> StoreResult<()> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
+    let lock = tx
+        .prepare_cached("SELECT pg_advisory_xact_lock($1)")
         .await?;
+    tx.execute(&lock, &[&AUDIT_LOCK]).await?;
     Ok(())
 }
 
@@ -22,36 +24,59 @@ pub(super) async fn lock_audit_chain(tx: &Transaction<'_>) -> StoreResult<()> {
 /// which must hold the audit lock (`lock_audit_chain`); a change and its audit
 /// event are then saved together or not at all.
 pub(super) async fn append_chained(tx: &Transaction<'_>, event: &AuditEvent) -> StoreResult<()> {
+    append_all(tx, std::slice::from_ref(event)).await
+}
+
+/// Chains `events`, in order, onto the head of the trail: one head read and one
+/// insert for the lot. The caller's transaction must hold the audit lock.
+pub(super) async fn append_all(tx: &Transaction<'_>, events: &[AuditEvent]) -> StoreResult<()> {
     let head = tx
-        .query_opt(
-            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-            &[],
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
         .await?;
-    let (seq, prev): (i64, String) = match head {
+    let head = tx.query_opt(&head, &[]).await?;
+    let (mut seq, mut prev): (i64, String) = match head {
         Some(r) => (r.try_get(0)?, r.try_get(1)?),
         None => (0, GENESIS_HASH.to_string()),
     };
-    let hash = event.chain_hash(&prev);
+    let mut seqs = Vec::with_capacity(events.len());
+    let mut prev_hashes = Vec::with_capacity(events.len());
+    let mut hashes = Vec::with_capacity(events.len());
+    for event in events {
+        let hash = event.chain_hash(&prev);
+        seq += 1;
+        seqs.push(seq);
+        prev_hashes.push(std::mem::replace(&mut prev, hash.clone()));
+        hashes.push(hash);
+    }
+    let column = |f: fn(&AuditEvent) -> Option<&str>| events.iter().map(f).collect::<Vec<_>>();
+    let subjects: Vec<String> = events.iter().map(|e| to_json(&e.subjects)).collect();
+    let details: Vec<String> = events.iter().map(|e| e.details.to_string()).collect();
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO audit_events (seq, at, username, role, organisation, action, subjects,
+                 reason, outcome, client_addr, request_id, details, prev_hash, hash)
+             SELECT * FROM UNNEST($1::BIGINT[], $2::TIMESTAMPTZ[], $3::TEXT[], $4::TEXT[],
+                 $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::TEXT[],
+                 $11::TEXT[], $12::TEXT[], $13::TEXT[], $14::TEXT[])",
+        )
+        .await?;
     tx.execute(
-        "INSERT INTO audit_events (seq, at, username, role, organisation, action, subjects, reason,
-             outcome, client_addr, request_id, details, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        &stmt,
         &[
-            &(seq + 1),
-            &event.at,
-            &event.username,
-            &event.role,
-            &event.organisation,
-            &event.action,
-            &to_json(&event.subjects),
-            &event.reason,
-            &event.outcome,
-            &event.client_addr,
-            &event.request_id,
-            &event.details.to_string(),
-            &prev,
-            &hash,
+            &seqs,
+            &events.iter().map(|e| e.at).collect::<Vec<_>>(),
+            &column(|e| Some(&e.username)),
+            &column(|e| e.role.as_deref()),
+            &column(|e| e.organisation.as_deref()),
+            &column(|e| Some(&e.action)),
+            &subjects,
+            &column(|e| e.reason.as_deref()),
+            &column(|e| Some(&e.outcome)),
+            &column(|e| e.client_addr.as_deref()),
+            &column(|e| e.request_id.as_deref()),
+            &details,
+            &prev_hashes,
+            &hashes,
         ],
     )
     .await?;
@@ -87,12 +112,7 @@ pub(super) const EVENT_COLUMNS: &str =
 #[async_trait]
 impl AuditStore for PostgresStore {
     async fn append_audit(&self, event: AuditEvent) -> StoreResult<()> {
-        let mut c = self.client().await?;
-        let tx = c.transaction().await?;
-        lock_audit_chain(&tx).await?;
-        append_chained(&tx, &event).await?;
-        tx.commit().await?;
-        Ok(())
+        self.audit.append(event).await
     }
 
     async fn audit_events(

@@ -9,6 +9,7 @@
 mod accounts;
 mod admin;
 mod audit;
+mod audit_writer;
 mod directory;
 mod maintenance;
 mod notifications;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use tokio_postgres::error::SqlState;
 
 use super::{StoreError, StoreResult};
+use audit_writer::AuditWriter;
 
 /// Numbered migrations, applied in order; `schema_migrations` records which ran.
 const MIGRATIONS: &[&str] = &[
@@ -43,6 +45,7 @@ pub(super) const AUDIT_LOCK: i64 = 0x6370_6175_6469_7421; // "cpaudit!"
 
 pub struct PostgresStore {
     pool: Pool,
+    audit: AuditWriter,
 }
 
 impl From<tokio_postgres::Error> for StoreError {
@@ -94,7 +97,10 @@ impl PostgresStore {
             .wait_timeout(Some(Duration::from_secs(30)))
             .build()
             .map_err(|e| StoreError::Database(e.to_string()))?;
-        let store = PostgresStore { pool };
+        let store = PostgresStore {
+            audit: AuditWriter::start(pool.clone()),
+            pool,
+        };
         store.migrate().await?;
         Ok(store)
     }
