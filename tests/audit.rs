@@ -5,7 +5,7 @@ mod common;
 use std::process::Command;
 
 use common::{on_each_backend, Backend, TestServer, GP};
-use contactpoint::api::SearchParams;
+use contactpoint::api::{ErrorCode, SearchParams};
 use contactpoint::model::{ReasonCode, Role};
 use contactpoint::server::audit::verify_chain;
 
@@ -128,9 +128,107 @@ async fn a_deleted_audit_row_is_detected(backend: Backend) {
     assert!(verify_chain(server.store.as_ref()).await.is_err());
 }
 
+/// A search for a surname no child has, marked with `n` so its audit event can be told apart.
+fn marked_search(n: usize) -> SearchParams {
+    SearchParams {
+        surname: Some(format!("Nobody{n}")),
+        dob: Some("2015-03-04".into()),
+        ..Default::default()
+    }
+}
+
+/// The `n` of each audited `marked_search`, in chain order.
+async fn audited_marks(server: &TestServer) -> Vec<usize> {
+    server
+        .audited("search")
+        .await
+        .iter()
+        .filter_map(|e| {
+            e.details["surname"]
+                .as_str()?
+                .strip_prefix("Nobody")?
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+async fn two_hundred_searches_from_64_clients_at_once_are_each_audited_once_in_one_chain(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let client = server
+        .logged_in("gp.reception", Role::Practitioner, GP)
+        .await;
+    let before = verify_chain(server.store.as_ref()).await.unwrap().0;
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for task in 0..64 {
+        let client = client.clone();
+        tasks.spawn(async move {
+            for n in (task..200).step_by(64) {
+                client.search(&marked_search(n)).await.unwrap();
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+
+    let mut marks = audited_marks(&server).await;
+    marks.sort();
+    assert_eq!(marks, (0..200).collect::<Vec<_>>());
+    assert_eq!(
+        verify_chain(server.store.as_ref()).await.unwrap().0,
+        before + 200
+    );
+}
+
+async fn a_search_whose_audit_event_cannot_be_saved_fails_and_leaves_no_event(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let blocked = server.logged_in("blocked", Role::Practitioner, GP).await;
+    let other = server.logged_in("other", Role::Practitioner, GP).await;
+    server
+        .fail_inserts_into_when("audit_events", "NEW.username = 'blocked'")
+        .await;
+
+    // At once, so the failing events share batches with others: a batch is saved
+    // whole or not at all, and each search answers only once its event is saved.
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        let client = if n % 2 == 0 { &blocked } else { &other }.clone();
+        tasks.spawn(async move { (n, client.search(&marked_search(n)).await) });
+    }
+    let mut answered = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (n, result) = done.unwrap();
+        match result {
+            Ok(_) => answered.push(n),
+            Err(e) => assert_eq!(e.code(), Some(ErrorCode::Internal), "{e}"),
+        }
+    }
+    assert!(answered.iter().all(|n| n % 2 == 1), "{answered:?}");
+    let mut marks = audited_marks(&server).await;
+    marks.sort();
+    answered.sort();
+    assert_eq!(
+        marks, answered,
+        "saved events are exactly the answered searches"
+    );
+
+    server
+        .drop_trigger("fail_audit_events", "audit_events")
+        .await;
+    blocked.search(&marked_search(100)).await.unwrap();
+    assert_eq!(audited_marks(&server).await.last(), Some(&100));
+    verify_chain(server.store.as_ref()).await.unwrap();
+}
+
 on_each_backend!(
     logins_searches_and_reads_are_audited_with_ids_and_reasons,
     the_database_refuses_to_change_or_delete_audit_rows,
     a_tampered_audit_row_is_detected,
     a_deleted_audit_row_is_detected,
+    two_hundred_searches_from_64_clients_at_once_are_each_audited_once_in_one_chain,
+    a_search_whose_audit_event_cannot_be_saved_fails_and_leaves_no_event,
 );

@@ -241,16 +241,21 @@ impl TestServer {
     /// Creates a trigger that makes every insert into `table` fail, in each
     /// backend's dialect: a way to break a write part-way through.
     pub async fn fail_inserts_into(&self, table: &str) {
+        self.fail_inserts_into_when(table, "true").await
+    }
+
+    /// As `fail_inserts_into`, for the rows that meet `condition` (SQL on `NEW`).
+    pub async fn fail_inserts_into_when(&self, table: &str, condition: &str) {
         let sql = match self.backend {
             Backend::Sqlite => format!(
-                "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}
+                "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} WHEN {condition}
                  BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
             ),
             Backend::Postgres => format!(
                 "CREATE FUNCTION fail_{table}() RETURNS trigger AS $$
                  BEGIN RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql;
                  CREATE TRIGGER fail_{table} BEFORE INSERT ON {table}
-                     FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
+                     FOR EACH ROW WHEN ({condition}) EXECUTE FUNCTION fail_{table}();"
             ),
         };
         self.raw_sql(&sql).await.expect("create failing trigger");
