@@ -245,7 +245,8 @@ pub trait AccountStore: Send + Sync + 'static {
 /// The audit trail: append-only, hash-chained in the order appended.
 #[async_trait]
 pub trait AuditStore: Send + Sync + 'static {
-    // The audit trail: append-only, hash-chained in the order appended.
+    /// Returns only once the event is committed, so nothing is served before its
+    /// audit event is saved. Concurrent appends may share one transaction.
     async fn append_audit(&self, event: AuditEvent) -> StoreResult<()>;
     async fn audit_events(
         &self,

@@ -1,5 +1,6 @@
 //! SQLite: the embedded default. WAL mode so readers never wait for the writer;
-//! a pool of connections, each used on a blocking thread, never on the async runtime.
+//! a pool of connections, each used on a blocking thread, never on the async runtime;
+//! and one more connection on its own thread that writes audit events in batches.
 
 mod accounts;
 mod admin;
