@@ -198,6 +198,24 @@ pub trait DirectoryStore: Send + Sync + 'static {
     async fn directory_team(&self, local_authority: &str) -> StoreResult<Option<Organisation>>;
     /// Inserts a batch in one transaction, assigning carer and involvement ids.
     async fn insert_children(&self, children: Vec<Child>) -> StoreResult<()>;
+    /// Loads a new directory's children (seeding) as a stream of batches, each batch
+    /// inserted as `insert_children` would, calling `loaded(total so far)` after each.
+    /// Until it returns a store may skip syncing to disk, so the caller must mark the
+    /// database as mid-load and refuse it if the load was interrupted; everything
+    /// loaded is durable once it returns `Ok`.
+    async fn load_children(
+        &self,
+        mut batches: tokio::sync::mpsc::Receiver<Vec<Child>>,
+        loaded: &mut (dyn FnMut(usize) + Send),
+    ) -> StoreResult<()> {
+        let mut done = 0;
+        while let Some(batch) = batches.recv().await {
+            done += batch.len();
+            self.insert_children(batch).await?;
+            loaded(done);
+        }
+        Ok(())
+    }
     async fn child(&self, id: &str) -> StoreResult<Option<Child>>;
     async fn candidates(&self, query: CandidateQuery) -> StoreResult<Vec<Candidate>>;
     async fn glance(&self, ids: Vec<String>) -> StoreResult<HashMap<String, Glance>>;

@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod audit;
+mod bulk;
 mod directory;
 mod maintenance;
 mod notifications;
