@@ -22,8 +22,8 @@ use crate::model::{
 
 /// The children of the demo directory, in a stable order: a smaller `count` gives a
 /// prefix of a larger one. Organisations outside the demo region's authorities are
-/// ignored; panics if there are none inside it. The synthetic NHS number range holds
-/// about 909,000 numbers, so children after those have none.
+/// ignored; panics if there are none inside it. About 97% of children have an NHS
+/// number, unique across the synthetic range (ample for every child in England).
 pub fn children<'a>(
     seed: u64,
     count: usize,

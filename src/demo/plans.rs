@@ -96,21 +96,14 @@ impl<'a> DemoPlans<'a> {
         night: String,
     ) -> Option<ProtectionPlan> {
         let (given, family) = name.rsplit_once(' ')?;
-        // Mothers' NHS numbers come from the 998 range, apart from the children's 999.
+        // Mothers' NHS numbers come from the 998 range, kept apart from the children's.
         let nhs_number = loop {
             self.mothers += 1;
             let n = self.mothers;
-            let nine = [
-                9,
-                9,
-                8,
-                0,
-                0,
-                0,
-                (n / 100 % 10) as u8,
-                (n / 10 % 10) as u8,
-                (n % 10) as u8,
-            ];
+            let mut nine = [9, 9, 8, 0, 0, 0, 0, 0, 0];
+            for (i, slot) in nine[3..].iter_mut().enumerate() {
+                *slot = (n / 10u64.pow(5 - i as u32) % 10) as u8;
+            }
             if let Some(number) = NhsNumber::from_nine(nine) {
                 break number;
             }

@@ -3,14 +3,14 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::demo;
-use crate::model::ProtectionPlan;
+use crate::model::{Child, ProtectionPlan};
 use crate::server::auth::{totp, PasswordHasher};
 use crate::store::{DemoLogin, Store, StoreError, UserAccount, DEMO_META_KEY};
 
 /// Every demo account's password: shown on the demo login screen, so it need not be secret.
 pub const DEMO_PASSWORD: &str = "open-the-directory";
 
-/// Children are written in batches of this many, one transaction each.
+/// Children are generated and handed to the store in batches of this many.
 const BATCH: usize = 5_000;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +28,7 @@ pub enum SeedError {
 pub async fn seed_demo(
     store: &dyn Store,
     children: usize,
-    mut progress: impl FnMut(usize, usize),
+    mut progress: impl FnMut(usize, usize) + Send,
 ) -> Result<(), SeedError> {
     match store.meta(DEMO_META_KEY).await?.as_deref() {
         Some("seeding") => return Err(SeedError::Interrupted),
@@ -40,25 +40,39 @@ pub async fn seed_demo(
     let orgs = demo::organisations(demo::DEMO_SEED, children);
     store.insert_organisations(orgs.clone()).await?;
 
-    let mut done = 0;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut plans = demo::DemoPlans::new(demo::DEMO_SEED, &orgs);
-    for child in demo::children(demo::DEMO_SEED, children, &orgs) {
-        plans.consider(&child);
-        batch.push(child);
-        if batch.len() == BATCH {
-            done += batch.len();
-            store.insert_children(std::mem::take(&mut batch)).await?;
-            progress(done, children);
+    // Generation runs on its own thread, a batch or two ahead of the writes, so
+    // on two cores the database never waits for the generator (nor the reverse).
+    let (batches, ready) = tokio::sync::mpsc::channel::<Vec<Child>>(2);
+    let generator_orgs = orgs.clone();
+    let generator = tokio::task::spawn_blocking(move || {
+        let orgs = generator_orgs;
+        let mut plans = demo::DemoPlans::new(demo::DEMO_SEED, &orgs);
+        let mut batch = Vec::with_capacity(BATCH);
+        for child in demo::children(demo::DEMO_SEED, children, &orgs) {
+            plans.consider(&child);
+            batch.push(child);
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if batches.blocking_send(full).is_err() {
+                    break; // the writer stopped on an error, which it reports
+                }
+            }
         }
+        if !batch.is_empty() {
+            let _ = batches.blocking_send(batch);
+        }
+        plans.finish()
+    });
+    let mut loaded = |done| progress(done, children);
+    store.load_children(ready, &mut loaded).await?;
+    if children == 0 {
+        progress(0, 0);
     }
-    if !batch.is_empty() {
-        done += batch.len();
-        store.insert_children(batch).await?;
-    }
-    progress(done, children);
     store.refresh_statistics().await?;
-    seed_plans(store, plans.finish()).await?;
+    let plans = generator
+        .await
+        .map_err(|e| StoreError::Database(format!("demo generator: {e}")))?;
+    seed_plans(store, plans).await?;
 
     let hasher = PasswordHasher::new(1);
     for spec in demo::accounts(&orgs) {

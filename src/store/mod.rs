@@ -201,6 +201,24 @@ pub trait DirectoryStore: Send + Sync + 'static {
     /// Refreshes the query planner's statistics after a bulk load: without them
     /// PostgreSQL scans whole tables for a search (80 ms instead of 0.5 ms at 200,000).
     async fn refresh_statistics(&self) -> StoreResult<()>;
+    /// Loads a new directory's children (seeding) as a stream of batches, each batch
+    /// inserted as `insert_children` would, calling `loaded(total so far)` after each.
+    /// Until it returns a store may skip syncing to disk, so the caller must mark the
+    /// database as mid-load and refuse it if the load was interrupted; everything
+    /// loaded is durable once it returns `Ok`.
+    async fn load_children(
+        &self,
+        mut batches: tokio::sync::mpsc::Receiver<Vec<Child>>,
+        loaded: &mut (dyn FnMut(usize) + Send),
+    ) -> StoreResult<()> {
+        let mut done = 0;
+        while let Some(batch) = batches.recv().await {
+            done += batch.len();
+            self.insert_children(batch).await?;
+            loaded(done);
+        }
+        Ok(())
+    }
     async fn child(&self, id: &str) -> StoreResult<Option<Child>>;
     async fn candidates(&self, query: CandidateQuery) -> StoreResult<Vec<Candidate>>;
     async fn glance(&self, ids: Vec<String>) -> StoreResult<HashMap<String, Glance>>;

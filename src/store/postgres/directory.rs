@@ -45,150 +45,6 @@ pub(super) fn candidate_from_row(r: &Row) -> StoreResult<Candidate> {
     })
 }
 
-/// Inserts a batch with one statement per table: rows travel as arrays and are
-/// unnested in the database, so a batch costs a handful of round trips, not
-/// several per child. `WITH ORDINALITY ... ORDER BY` keeps generated ids (carers,
-/// involvements, the sampling order) in batch order, as SQLite assigns them.
-async fn insert_batch(
-    tx: &deadpool_postgres::Transaction<'_>,
-    children: &[Child],
-) -> StoreResult<()> {
-    let districts: Vec<Option<String>> = children
-        .iter()
-        .map(|c| c.address.postcode().map(|p| p.district().to_string()))
-        .collect();
-    tx.execute(
-        "INSERT INTO children (id, nhs_number, family_name, given_names, former_names, date_of_birth,
-             gender, address, postcode, postcode_district, local_authority, shielded, version)
-         SELECT id, nhs, family, given, former, dob, gender, address, postcode, district, la, shielded, version
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
-                     $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::int8[])
-             WITH ORDINALITY AS u(id, nhs, family, given, former, dob, gender, address, postcode,
-                                  district, la, shielded, version, n)
-         ORDER BY n",
-        &[
-            &children.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
-            &children
-                .iter()
-                .map(|c| c.nhs_number.as_ref().map(|n| n.as_str()))
-                .collect::<Vec<_>>(),
-            &children.iter().map(|c| c.family_name.as_str()).collect::<Vec<_>>(),
-            &children.iter().map(|c| c.given_names.as_str()).collect::<Vec<_>>(),
-            &children.iter().map(|c| to_json(&c.former_names)).collect::<Vec<_>>(),
-            &children.iter().map(|c| c.date_of_birth).collect::<Vec<_>>(),
-            &children.iter().map(|c| enum_str(&c.gender)).collect::<Vec<_>>(),
-            &children.iter().map(|c| to_json(&c.address)).collect::<Vec<_>>(),
-            &children
-                .iter()
-                .map(|c| c.address.postcode().map(|p| p.as_str()))
-                .collect::<Vec<_>>(),
-            &districts,
-            &children.iter().map(|c| c.local_authority.as_str()).collect::<Vec<_>>(),
-            &children.iter().map(|c| c.shielded).collect::<Vec<_>>(),
-            &children.iter().map(|c| c.version).collect::<Vec<_>>(),
-        ],
-    )
-    .await?;
-
-    index_surnames(tx, children, &districts).await?;
-
-    let carers: Vec<(&str, &Carer)> = children
-        .iter()
-        .flat_map(|c| c.carers.iter().map(move |carer| (c.id.as_str(), carer)))
-        .collect();
-    tx.execute(
-        "INSERT INTO carers (child_id, name, relationship, parental_responsibility, phone, email)
-         SELECT child_id, name, relationship, pr, phone, email
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::text[], $6::text[])
-             WITH ORDINALITY AS u(child_id, name, relationship, pr, phone, email, n)
-         ORDER BY n",
-        &[
-            &carers.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
-            &carers
-                .iter()
-                .map(|(_, c)| c.name.as_str())
-                .collect::<Vec<_>>(),
-            &carers
-                .iter()
-                .map(|(_, c)| enum_str(&c.relationship))
-                .collect::<Vec<_>>(),
-            &carers
-                .iter()
-                .map(|(_, c)| c.parental_responsibility)
-                .collect::<Vec<_>>(),
-            &carers
-                .iter()
-                .map(|(_, c)| c.phone.as_deref())
-                .collect::<Vec<_>>(),
-            &carers
-                .iter()
-                .map(|(_, c)| c.email.as_deref())
-                .collect::<Vec<_>>(),
-        ],
-    )
-    .await?;
-
-    let involvements: Vec<(&str, &Involvement)> = children
-        .iter()
-        .flat_map(|c| c.involvements.iter().map(move |i| (c.id.as_str(), i)))
-        .collect();
-    let practitioner = |f: fn(&Practitioner) -> Option<&str>| {
-        involvements
-            .iter()
-            .map(|(_, i)| i.practitioner.as_ref().and_then(f))
-            .collect::<Vec<_>>()
-    };
-    tx.execute(
-        "INSERT INTO involvements (child_id, organisation, practitioner_name, practitioner_phone,
-             practitioner_email, start_date, end_date, consent, has_information, taking_action,
-             caf_completed, lead_professional, marks, version)
-         SELECT child_id, organisation, p_name, p_phone, p_email, start_date, end_date, consent,
-                has_information, taking_action, caf_completed, lead_professional, marks, version
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[],
-                     $8::text[], $9::bool[], $10::bool[], $11::bool[], $12::bool[], $13::text[], $14::int8[])
-             WITH ORDINALITY AS u(child_id, organisation, p_name, p_phone, p_email, start_date, end_date,
-                                  consent, has_information, taking_action, caf_completed,
-                                  lead_professional, marks, version, n)
-         ORDER BY n",
-        &[
-            &involvements.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
-            &involvements
-                .iter()
-                .map(|(_, i)| i.organisation.code.as_str())
-                .collect::<Vec<_>>(),
-            &practitioner(|p| Some(p.name.as_str())),
-            &practitioner(|p| p.phone.as_deref()),
-            &practitioner(|p| p.email.as_deref()),
-            &involvements.iter().map(|(_, i)| i.start_date).collect::<Vec<_>>(),
-            &involvements.iter().map(|(_, i)| i.end_date).collect::<Vec<_>>(),
-            &involvements
-                .iter()
-                .map(|(_, i)| i.consent.as_ref().map(to_json))
-                .collect::<Vec<_>>(),
-            &involvements
-                .iter()
-                .map(|(_, i)| i.indicators.has_information)
-                .collect::<Vec<_>>(),
-            &involvements
-                .iter()
-                .map(|(_, i)| i.indicators.taking_action)
-                .collect::<Vec<_>>(),
-            &involvements
-                .iter()
-                .map(|(_, i)| i.indicators.caf_completed)
-                .collect::<Vec<_>>(),
-            &involvements
-                .iter()
-                .map(|(_, i)| i.indicators.lead_professional)
-                .collect::<Vec<_>>(),
-            &involvements.iter().map(|(_, i)| to_json(&i.marks)).collect::<Vec<_>>(),
-            &involvements.iter().map(|(_, i)| i.version).collect::<Vec<_>>(),
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
 /// Indexes each child under every surname form it is known by (whole, hyphen
 /// parts, former names), with its postcode district (`districts`, in step).
 pub(super) async fn index_surnames(
@@ -305,7 +161,7 @@ pub(super) fn involvement_from_row(r: &Row) -> StoreResult<Involvement> {
 /// The ids of these surname forms, creating (and indexing the keys of) new ones.
 /// Sorted, and `ON CONFLICT` on the name, so concurrent importers agree on one id
 /// per form and never deadlock.
-async fn surname_ids(
+pub(super) async fn surname_ids(
     tx: &deadpool_postgres::Transaction<'_>,
     forms: BTreeSet<String>,
 ) -> StoreResult<HashMap<String, i64>> {
@@ -567,7 +423,7 @@ impl DirectoryStore for PostgresStore {
     async fn insert_children(&self, children: Vec<Child>) -> StoreResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        insert_batch(&tx, &children).await?;
+        super::bulk::insert_children(&tx, &children).await?;
         tx.commit().await?;
         Ok(())
     }

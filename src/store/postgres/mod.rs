@@ -10,6 +10,7 @@ mod accounts;
 mod admin;
 mod audit;
 mod audit_writer;
+mod bulk;
 mod directory;
 mod maintenance;
 mod notifications;

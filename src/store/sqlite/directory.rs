@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
 
+use super::bulk::BulkLoader;
 use super::{date, decode_err, enum_str, from_json, parse_date, parse_enum, to_json, SqliteStore};
 use crate::model::names;
 use crate::model::{
@@ -456,6 +457,26 @@ impl DirectoryStore for SqliteStore {
             .await
     }
 
+    async fn load_children(
+        &self,
+        mut batches: tokio::sync::mpsc::Receiver<Vec<Child>>,
+        loaded: &mut (dyn FnMut(usize) + Send),
+    ) -> StoreResult<()> {
+        let pool = self.pool.clone();
+        let mut loader = blocking(move || BulkLoader::start(pool.get()?)).await?;
+        let mut done = 0;
+        while let Some(batch) = batches.recv().await {
+            done += batch.len();
+            loader = blocking(move || {
+                loader.insert(&batch)?;
+                Ok(loader)
+            })
+            .await?;
+            loaded(done);
+        }
+        blocking(move || loader.finish()).await
+    }
+
     async fn child(&self, id: &str) -> StoreResult<Option<Child>> {
         let id = id.to_string();
         self.with_conn(move |c| load_child(c, &id)).await
@@ -513,4 +534,13 @@ impl DirectoryStore for SqliteStore {
         })
         .await
     }
+}
+
+/// Runs `f` on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> StoreResult<T> + Send + 'static,
+) -> StoreResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?
 }

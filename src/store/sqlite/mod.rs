@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod audit;
 mod audit_writer;
+mod bulk;
 mod directory;
 mod maintenance;
 mod notifications;
