@@ -64,6 +64,7 @@ impl Kind {
     }
 }
 
+#[derive(Clone)]
 pub struct Query {
     pub kind: Kind,
     pub params: SearchParams,
