@@ -3,7 +3,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::places::{self, LocalAuthority, LOCAL_AUTHORITIES};
+use super::places::{self, LocalAuthority};
 use super::slug;
 use crate::model::{OrgKind, Organisation};
 
@@ -13,8 +13,10 @@ const MAX_SETTINGS: usize = 999;
 /// Separates the organisations' random stream from the children's for the same seed.
 const STREAM: u64 = 0x6f72_6773;
 
+/// Names use these in order, so appending keeps every earlier name as it was.
 const FEATURES: &[&str] = &[
-    "", " Park", " Lane", " Hill", " Green", " Moor", " Grove", " Bank", " Vale", " Wood",
+    "", " Park", " Lane", " Hill", " Green", " Moor", " Grove", " Bank", " Vale", " Wood", " Road",
+    " Fields", " Heath", " Common", " Gate", " Cross", " Brook", " Ridge", " Meadow", " Rise",
 ];
 const PRIMARY_KINDS: &[&str] = &[
     "Primary School",
@@ -45,14 +47,17 @@ const PRACTICE_KINDS: &[&str] = &[
     "Medical Practice",
 ];
 
-/// Every organisation of the demo region. Each authority's own services come first, so
-/// the first of a kind is always in the first authority (Leeds).
+/// Every organisation of the demo region (the nation, for more than 200,000 children).
+/// Each authority's own services come first, so the first of a kind is always in the
+/// first authority (Leeds).
 pub fn organisations(seed: u64, children: usize) -> Vec<Organisation> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ STREAM);
-    let total_share: u64 = LOCAL_AUTHORITIES.iter().map(|la| la.share).sum();
+    let authorities = places::authorities(children);
+    let national = authorities.iter().any(|la| places::is_national(la.code));
+    let total_weight: u64 = authorities.iter().map(|la| la.weight(national)).sum();
     let mut orgs = Vec::new();
-    for la in LOCAL_AUTHORITIES {
-        let local_children = (children as u64 * la.share / total_share) as usize;
+    for la in authorities {
+        let local_children = (children as u64 * la.weight(national) / total_weight) as usize;
         let mut add = |rng: &mut ChaCha8Rng, code: String, name: String, kind: OrgKind| {
             orgs.push(organisation(rng, la, code, name, kind));
         };
@@ -72,7 +77,11 @@ pub fn organisations(seed: u64, children: usize) -> Vec<Organisation> {
             (localities[i % l], variants[(i / l) % v], feature)
         };
 
-        let schools = (local_children / 300).clamp(4, MAX_SETTINGS);
+        // Never more settings of a kind than there are distinct names for.
+        let names = |variants: usize| localities.len() * variants * FEATURES.len();
+        let schools = (local_children / 300)
+            .clamp(4, MAX_SETTINGS)
+            .min(names(SECONDARY_KINDS.len()));
         let secondaries = (schools / 6).max(1);
         for i in 0..schools {
             let code = format!("{}{:03}", la.urn_prefix, i + 1);
@@ -87,7 +96,9 @@ pub fn organisations(seed: u64, children: usize) -> Vec<Organisation> {
                 OrgKind::School,
             );
         }
-        let nurseries = (local_children / 600).clamp(2, MAX_SETTINGS);
+        let nurseries = (local_children / 600)
+            .clamp(2, MAX_SETTINGS)
+            .min(names(1) * NURSERY_NAMES.len());
         for i in 0..nurseries {
             let code = format!("EY{}{:03}", la.code, i + 1);
             let nursery = NURSERY_NAMES[i % NURSERY_NAMES.len()];
@@ -99,7 +110,9 @@ pub fn organisations(seed: u64, children: usize) -> Vec<Organisation> {
                 OrgKind::EarlyYears,
             );
         }
-        let practices = (local_children / 600).clamp(3, MAX_SETTINGS);
+        let practices = (local_children / 600)
+            .clamp(3, MAX_SETTINGS)
+            .min(names(PRACTICE_KINDS.len()));
         for i in 0..practices {
             let code = format!("{}{:03}", la.ods_prefix, i + 1);
             let (place, kind, feature) = parts(i, PRACTICE_KINDS);
@@ -159,7 +172,7 @@ fn authority_service(
     let code = if suffix.is_empty() {
         la.code.to_string()
     } else {
-        format!("{}-{suffix}", la.name.to_uppercase())
+        format!("{}-{suffix}", slug(la.name, '-').to_uppercase())
     };
     // Ambulance services and police forces cover several authorities; this is the local part.
     let name = match kind {
@@ -201,6 +214,7 @@ fn organisation(
 
 #[cfg(test)]
 mod tests {
+    use super::places::LOCAL_AUTHORITIES;
     use super::*;
     use std::collections::HashSet;
 
@@ -225,15 +239,21 @@ mod tests {
             count(&small, OrgKind::GpPractice),
             3 * LOCAL_AUTHORITIES.len()
         );
-        let large = organisations(1, 600_000);
-        assert!((1_950..=2_000).contains(&count(&large, OrgKind::School)));
-        assert!((980..=1_000).contains(&count(&large, OrgKind::GpPractice)));
+        let large = organisations(1, 200_000);
+        assert!((640..=670).contains(&count(&large, OrgKind::School)));
+        assert!((320..=335).contains(&count(&large, OrgKind::GpPractice)));
+        // A national demo: every authority has a few, the big ones many.
+        let national = organisations(1, 12_000_000);
+        let schools = count(&national, OrgKind::School);
+        assert!((36_000..42_000).contains(&schools), "{schools}");
+        let practices = count(&national, OrgKind::GpPractice);
+        assert!((18_000..21_000).contains(&practices), "{practices}");
     }
 
     #[test]
     fn each_authority_has_social_care_and_a_directory_team() {
         let orgs = organisations(1, 1000);
-        for la in LOCAL_AUTHORITIES {
+        for la in places::authorities(1000) {
             let has = |kind| {
                 orgs.iter()
                     .any(|o| o.kind == kind && o.local_authority == la.code)

@@ -1,6 +1,17 @@
 //! The demo region: local authorities with their real postcode districts, and streets.
+//!
+//! Demos of up to `REGIONAL_MAX` children are the five authorities below; larger ones
+//! add the rest of England from `assets/places/authorities.txt`, so that a national
+//! directory spreads over some 1,700 postcode districts as the real one does, rather
+//! than piling 100,000 children into each district of five cities.
+
+use std::sync::OnceLock;
 
 use rand::Rng;
+
+/// The largest demo that is the five-authority region (and so unchanged by the national
+/// authorities: demo logins, tests and banners rely on it).
+pub(super) const REGIONAL_MAX: usize = 200_000;
 
 /// A local authority of the demo region and what makes its children's records look local.
 pub(super) struct LocalAuthority {
@@ -14,8 +25,10 @@ pub(super) struct LocalAuthority {
     pub(super) localities: &'static [&'static str],
     /// An Ofcom drama-range landline prefix: the number is completed with three digits.
     pub(super) landline: &'static str,
-    /// Relative number of children living there.
+    /// Relative number of children living there, in the five-authority region.
     pub(super) share: u64,
+    /// Children under 18 living there, in thousands (roughly): the weight in a national demo.
+    pub(super) children_thousands: u64,
     /// First digits of school URNs and GP practice ODS codes.
     pub(super) urn_prefix: &'static str,
     pub(super) ods_prefix: &'static str,
@@ -69,6 +82,7 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
         ],
         landline: "0113 496 0",
         share: 28,
+        children_thousands: 175,
         urn_prefix: "107",
         ods_prefix: "B86",
         police: "West Yorkshire Police",
@@ -124,6 +138,7 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
         ],
         landline: "01632 960",
         share: 20,
+        children_thousands: 135,
         urn_prefix: "106",
         ods_prefix: "B83",
         police: "West Yorkshire Police",
@@ -179,6 +194,7 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
         ],
         landline: "0161 496 0",
         share: 22,
+        children_thousands: 125,
         urn_prefix: "105",
         ods_prefix: "P84",
         police: "Greater Manchester Police",
@@ -222,6 +238,7 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
         ],
         landline: "020 7946 0",
         share: 12,
+        children_thousands: 60,
         urn_prefix: "100",
         ods_prefix: "F84",
         police: "Metropolitan Police Service",
@@ -277,6 +294,7 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
         ],
         landline: "0117 496 0",
         share: 18,
+        children_thousands: 95,
         urn_prefix: "109",
         ods_prefix: "L81",
         police: "Avon and Somerset Police",
@@ -298,7 +316,120 @@ pub(super) const LOCAL_AUTHORITIES: &[LocalAuthority] = &[
 ];
 
 pub(super) fn local_authority(code: &str) -> Option<&'static LocalAuthority> {
-    LOCAL_AUTHORITIES.iter().find(|la| la.code == code)
+    LOCAL_AUTHORITIES
+        .iter()
+        .chain(national_authorities())
+        .find(|la| la.code == code)
+}
+
+/// The authorities of a demo of `children`: the region, and for a larger demo the nation.
+pub(super) fn authorities(children: usize) -> Vec<&'static LocalAuthority> {
+    let national: &[LocalAuthority] = if children > REGIONAL_MAX {
+        national_authorities()
+    } else {
+        &[]
+    };
+    LOCAL_AUTHORITIES.iter().chain(national).collect()
+}
+
+/// Whether an authority belongs only to national demos.
+pub(super) fn is_national(code: &str) -> bool {
+    !LOCAL_AUTHORITIES.iter().any(|la| la.code == code)
+}
+
+impl LocalAuthority {
+    /// How many children live here relative to the other authorities of the demo.
+    pub(super) fn weight(&self, national: bool) -> u64 {
+        if national {
+            self.children_thousands
+        } else {
+            self.share
+        }
+    }
+}
+
+const NATIONAL: &str = include_str!("../../assets/places/authorities.txt");
+
+/// First letters of the national authorities' GP practice codes: none of the region's.
+const ODS_LETTERS: &[u8] = b"ACDGHJKMNY";
+
+/// The authorities of `assets/places/authorities.txt`, parsed once. School URN and
+/// practice code prefixes are numbered in file order, clear of the region's.
+pub(super) fn national_authorities() -> &'static [LocalAuthority] {
+    static NATIONAL_AUTHORITIES: OnceLock<Vec<LocalAuthority>> = OnceLock::new();
+    NATIONAL_AUTHORITIES.get_or_init(|| parse_authorities(NATIONAL))
+}
+
+fn parse_authorities(text: &'static str) -> Vec<LocalAuthority> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut mixes: Vec<(&'static str, &'static [(&'static str, u64)])> = Vec::new();
+    let mut authorities = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(mix) = line.strip_prefix("mix ") {
+            let (name, groups) = mix
+                .split_once(':')
+                .unwrap_or_else(|| panic!("authorities.txt: bad mix {line:?}"));
+            let groups: Vec<(&'static str, u64)> = groups
+                .split(',')
+                .map(|g| {
+                    let (group, weight) = g.trim().rsplit_once(' ').expect("group weight");
+                    (group, weight.parse().expect("a weight"))
+                })
+                .collect();
+            mixes.push((name.trim(), Vec::leak(groups)));
+            continue;
+        }
+        let fields: Vec<&'static str> = line.split('|').map(str::trim).collect();
+        let [code, name, town, thousands, police, ambulance, landline, mix, districts, localities] =
+            fields[..]
+        else {
+            panic!("authorities.txt: expected 10 fields in {line:?}")
+        };
+        let i = authorities.len();
+        let districts: Vec<&'static str> = districts
+            .split_whitespace()
+            .flat_map(expand_districts)
+            .map(leak)
+            .collect();
+        authorities.push(LocalAuthority {
+            code,
+            name,
+            town,
+            districts: Vec::leak(districts),
+            localities: Vec::leak(localities.split(',').map(str::trim).collect()),
+            landline,
+            share: 0,
+            children_thousands: thousands.parse().expect("thousands of children"),
+            urn_prefix: leak((110 + i).to_string()),
+            ods_prefix: leak(format!("{}{}", ODS_LETTERS[i / 70] as char, 10 + i % 70)),
+            police,
+            ambulance,
+            heritage_mix: mixes
+                .iter()
+                .find(|(m, _)| *m == mix)
+                .unwrap_or_else(|| panic!("authorities.txt: no mix {mix:?}"))
+                .1,
+        });
+    }
+    authorities
+}
+
+/// `B1-21` is B1 to B21; anything else is one district.
+fn expand_districts(spec: &str) -> Vec<String> {
+    let letters: String = spec.chars().take_while(char::is_ascii_alphabetic).collect();
+    match spec[letters.len()..].split_once('-') {
+        Some((from, to)) => {
+            let (from, to): (u32, u32) = (
+                from.parse().expect("district range start"),
+                to.parse().expect("district range end"),
+            );
+            (from..=to).map(|n| format!("{letters}{n}")).collect()
+        }
+        None => vec![spec.to_string()],
+    }
 }
 
 const STREET_NAMES: &[&str] = &[
@@ -455,7 +586,7 @@ mod tests {
     #[test]
     fn generated_postcodes_parse_and_stay_in_the_authority() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        for la in LOCAL_AUTHORITIES {
+        for la in LOCAL_AUTHORITIES.iter().chain(national_authorities()) {
             for _ in 0..500 {
                 let address = street_address(&mut rng, la);
                 let postcode: Postcode = format!("{}{}", address.district, address.inward)
@@ -468,10 +599,57 @@ mod tests {
 
     #[test]
     fn heritage_mixes_name_known_groups() {
-        for la in LOCAL_AUTHORITIES {
+        for la in LOCAL_AUTHORITIES.iter().chain(national_authorities()) {
             for (group, _) in la.heritage_mix {
                 super::super::names::heritage(group);
             }
         }
+    }
+
+    #[test]
+    fn the_nation_has_every_authority_once_and_each_district_once() {
+        let all: Vec<_> = LOCAL_AUTHORITIES
+            .iter()
+            .chain(national_authorities())
+            .collect();
+        assert!(all.len() >= 140, "{}", all.len());
+        let unique = |key: fn(&LocalAuthority) -> &str| {
+            let mut keys: Vec<_> = all.iter().map(|la| key(la)).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.len() == all.len()
+        };
+        assert!(unique(|la| la.code));
+        assert!(unique(|la| la.name));
+        assert!(unique(|la| la.urn_prefix));
+        assert!(unique(|la| la.ods_prefix));
+        let mut districts: Vec<&str> = all.iter().flat_map(|la| la.districts.to_vec()).collect();
+        let listed = districts.len();
+        districts.sort_unstable();
+        districts.dedup();
+        assert_eq!(
+            districts.len(),
+            listed,
+            "a district listed under two authorities"
+        );
+        assert!(listed >= 1_600, "{listed}");
+        for la in &all {
+            assert!(la.localities.len() >= 10, "{}", la.name);
+            assert!(la.children_thousands > 0 && la.urn_prefix.len() == 3);
+        }
+    }
+
+    #[test]
+    fn district_ranges_expand() {
+        assert_eq!(expand_districts("B1-3"), ["B1", "B2", "B3"]);
+        assert_eq!(expand_districts("E1W"), ["E1W"]);
+        assert_eq!(expand_districts("SS0-1"), ["SS0", "SS1"]);
+    }
+
+    #[test]
+    fn small_demos_are_the_region_and_large_ones_the_nation() {
+        assert_eq!(authorities(REGIONAL_MAX).len(), LOCAL_AUTHORITIES.len());
+        assert!(authorities(REGIONAL_MAX + 1).len() > 100);
+        assert!(!is_national("383") && is_national("330"));
     }
 }

@@ -54,10 +54,11 @@ pub(super) fn areas(seed: u64, orgs: &[Organisation]) -> Weighted<Area<'_>> {
             codes.push(&org.local_authority);
         }
     }
+    let national = codes.iter().any(|code| places::is_national(code));
     let areas = codes
         .into_iter()
         .filter_map(places::local_authority)
-        .map(|la| (area(&mut rng, la, orgs), la.share));
+        .map(|la| (area(&mut rng, la, orgs), la.weight(national)));
     Weighted::new(areas)
 }
 

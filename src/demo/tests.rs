@@ -312,3 +312,31 @@ fn accounts_belong_to_demo_organisations_with_children() {
         assert!(involved >= enough, "{username}: {involved} children");
     }
 }
+
+#[test]
+fn a_national_demo_spreads_children_over_the_nations_districts() {
+    let orgs = organisations(DEMO_SEED, 12_000_000);
+    let kids: Vec<Child> = children(DEMO_SEED, 20_000, &orgs).collect();
+    let mut districts = HashSet::new();
+    let mut authorities = HashSet::new();
+    for child in &kids {
+        let la = local_authority(&child.local_authority).expect("a demo authority");
+        authorities.insert(la.code);
+        if let Some(postcode) = child.address.postcode() {
+            assert!(la.districts.contains(&postcode.district()), "{postcode}");
+            districts.insert(postcode.district().to_string());
+        }
+    }
+    assert!(authorities.len() > 140, "{}", authorities.len());
+    assert!(districts.len() > 1_500, "{}", districts.len());
+    // Birmingham, the largest authority, has about 2.5% of England's children.
+    let birmingham = share(&kids, |c| c.local_authority == "330");
+    assert!((0.015..0.035).contains(&birmingham), "{birmingham}");
+}
+
+#[test]
+fn demos_up_to_200_000_children_stay_in_the_five_authority_region() {
+    let orgs = organisations(DEMO_SEED, 200_000);
+    let authorities: HashSet<_> = orgs.iter().map(|o| o.local_authority.as_str()).collect();
+    assert_eq!(authorities.len(), 5);
+}
