@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::ids::{scramble, NhsNumbers};
 use super::involvements::involvements;
-use super::names::{heritage, is_family_surname, Heritage};
+use super::names::{heritage, is_family_surname, rare_surnames, Heritage};
 use super::places::{self, LocalAuthority};
 use super::services::{self, Area, Service};
 use super::weighted::Weighted;
@@ -163,8 +163,8 @@ struct Household {
 }
 
 fn household(rng: &mut ChaCha8Rng, area: &Area, heritage: &'static Heritage) -> Household {
-    let father = heritage.family_surname(rng).to_string();
-    let maiden = heritage.family_surname(rng).to_string();
+    let father = family_surname(rng, area, heritage).to_string();
+    let maiden = family_surname(rng, area, heritage).to_string();
     let married = rng.gen_bool(0.55);
     // A woman may go by a title such as Begum rather than a family name.
     let own = heritage.surname(rng, true);
@@ -210,7 +210,7 @@ fn household(rng: &mut ChaCha8Rng, area: &Area, heritage: &'static Heritage) -> 
         800..830 => add(rng, false, &father, Relationship::Father, true),
         830..890 => {
             // A step-family; half the time the children now go by the step-parent's name.
-            let step = heritage.family_surname(rng).to_string();
+            let step = family_surname(rng, area, heritage).to_string();
             let mothers = if married { &step } else { &maiden };
             add(rng, true, mothers, Relationship::Mother, true);
             add(rng, false, &step, Relationship::StepParent, false);
@@ -228,7 +228,8 @@ fn household(rng: &mut ChaCha8Rng, area: &Area, heritage: &'static Heritage) -> 
         950..980 => {
             // Looked after: the authority holds parental responsibility, not the foster carers.
             looked_after = true;
-            let fosterers = area.heritage.pick(rng).family_surname(rng);
+            let fostering = *area.heritage.pick(rng);
+            let fosterers = family_surname(rng, area, fostering);
             for female in [true, false].into_iter().take(rng.gen_range(1..=2)) {
                 add(rng, female, fosterers, Relationship::FosterCarer, false);
             }
@@ -243,6 +244,17 @@ fn household(rng: &mut ChaCha8Rng, area: &Area, heritage: &'static Heritage) -> 
         surname,
         former_surname,
         looked_after,
+    }
+}
+
+/// A family name of the tradition. In a national demo over half of British families
+/// carry one of the long tail of rarer names that a list of common ones leaves out, so
+/// Smith is about 1.4% of children, as in England, not 3%, and thousands of names are rare.
+fn family_surname(rng: &mut ChaCha8Rng, area: &Area, heritage: &'static Heritage) -> &'static str {
+    if area.national && heritage.name == "british" && rng.gen_ratio(55, 100) {
+        rare_surnames().pick(rng)
+    } else {
+        heritage.family_surname(rng)
     }
 }
 

@@ -95,6 +95,54 @@ pub(super) fn heritages() -> &'static [Heritage] {
     })
 }
 
+/// First and last elements of English place-name surnames (Ashworth, Blackmore, ...).
+const RARE_FIRST: &[&str] = &[
+    "Ash", "Ayl", "Bark", "Beck", "Bil", "Black", "Bland", "Bram", "Brad", "Brook", "Bur", "Cal",
+    "Carl", "Chad", "Chat", "Chel", "Clay", "Cold", "Cran", "Crom", "Dal", "Dun", "East", "Elm",
+    "Ever", "Fair", "Farn", "Fen", "Fox", "Gar", "Glad", "Gold", "Hal", "Har", "Haw", "Hes", "Hol",
+    "Horn", "Hux", "Ken", "Kings", "Knot", "Lang", "Led", "Lid", "Lin", "Lock", "Lud", "Mar",
+    "Mel", "Mid", "Mor", "Nether", "New", "Nor", "Ock", "Old", "Orm", "Pen", "Pick", "Pres", "Ram",
+    "Red", "Rid", "Ros", "Rush", "Sal", "Sand", "Scar", "Shel", "Shep", "Slat", "South", "Stan",
+    "Stock", "Sut", "Tad", "Thorn", "Tib", "Tor", "Up", "Wal", "War", "Wes", "Wether", "Whit",
+    "Wil", "Win", "Wood", "Wor", "Wrax", "Yar",
+];
+const RARE_LAST: &[&str] = &[
+    "by", "ton", "ley", "field", "ford", "ham", "well", "wood", "worth", "combe", "more", "stead",
+    "hurst", "bury", "dale", "den", "wick", "thorpe", "gate", "ridge", "brook", "cott", "holme",
+    "ington", "shaw", "stone", "land", "low", "borough", "croft", "acre", "sworth", "lake",
+    "marsh", "hill", "cliffe", "over", "wright", "ings", "ell", "hall", "ingham", "mere", "wold",
+    "ock",
+];
+
+/// A long tail of rarer British surnames for national demos: every compound of the two
+/// lists that is not already a common name, weighted by a power of a scrambled rank so
+/// that the most common is about 1% of the tail and the rarest a few children a million.
+pub(super) fn rare_surnames() -> &'static NameList {
+    static RARE: OnceLock<NameList> = OnceLock::new();
+    RARE.get_or_init(|| {
+        let common = &heritage("british").surnames;
+        let mut names: Vec<&'static str> = RARE_FIRST
+            .iter()
+            .flat_map(|first| RARE_LAST.iter().map(move |last| format!("{first}{last}")))
+            .filter(|name| !common.items().iter().any(|c| c == name))
+            .map(|name| &*Box::leak(name.into_boxed_str()))
+            .collect();
+        // A fixed shuffle (by hash), so rank does not follow the alphabet.
+        names.sort_by_key(|name| {
+            name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            })
+        });
+        names.dedup();
+        Weighted::new(
+            names
+                .into_iter()
+                .enumerate()
+                .map(|(rank, name)| (name, (1e9 / (rank as f64 + 50.0).powf(1.4)) as u64)),
+        )
+    })
+}
+
 pub(super) fn heritage(name: &str) -> &'static Heritage {
     heritages()
         .iter()
@@ -191,5 +239,17 @@ mod tests {
             let family_names = group.surnames.items().iter();
             assert!(family_names.filter(|n| is_family_surname(n)).count() > 0);
         }
+    }
+
+    #[test]
+    fn the_rare_tail_is_long_new_and_unevenly_weighted() {
+        let common = all(|h| &h.surnames);
+        let rare = rare_surnames();
+        assert!(rare.items().len() > 4_000, "{}", rare.items().len());
+        assert!(rare.items().iter().all(|n| !common.contains(n)));
+        let mut unique = rare.items().to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), rare.items().len());
     }
 }

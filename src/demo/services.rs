@@ -34,6 +34,8 @@ pub(super) struct Service<'a> {
 /// One local authority's services, ready to be picked from.
 pub(super) struct Area<'a> {
     pub(super) la: &'static LocalAuthority,
+    /// Part of a national demo (more than 200,000 children), not the five-authority region.
+    pub(super) national: bool,
     pub(super) heritage: Weighted<&'static Heritage>,
     pub(super) primary: Option<Weighted<Service<'a>>>,
     pub(super) secondary: Option<Weighted<Service<'a>>>,
@@ -58,7 +60,7 @@ pub(super) fn areas(seed: u64, orgs: &[Organisation]) -> Weighted<Area<'_>> {
     let areas = codes
         .into_iter()
         .filter_map(places::local_authority)
-        .map(|la| (area(&mut rng, la, orgs), la.weight(national)));
+        .map(|la| (area(&mut rng, la, orgs, national), la.weight(national)));
     Weighted::new(areas)
 }
 
@@ -66,6 +68,7 @@ fn area<'a>(
     rng: &mut ChaCha8Rng,
     la: &'static LocalAuthority,
     orgs: &'a [Organisation],
+    national: bool,
 ) -> Area<'a> {
     let heritage = Weighted::new(la.heritage_mix.iter().map(|&(name, w)| (heritage(name), w)));
     let local: Vec<&Organisation> = orgs
@@ -105,6 +108,7 @@ fn area<'a>(
     }
     Area {
         la,
+        national,
         heritage,
         primary,
         secondary,

@@ -332,6 +332,11 @@ fn a_national_demo_spreads_children_over_the_nations_districts() {
     // Birmingham, the largest authority, has about 2.5% of England's children.
     let birmingham = share(&kids, |c| c.local_authority == "330");
     assert!((0.015..0.035).contains(&birmingham), "{birmingham}");
+    // Smith about as common as in England (1.3%), and a long tail of rarer names.
+    let smith = share(&kids, |c| c.family_name == "Smith");
+    assert!((0.008..0.025).contains(&smith), "{smith}");
+    let names: HashSet<_> = kids.iter().map(|c| &c.family_name).collect();
+    assert!(names.len() > 2_500, "{}", names.len());
 }
 
 #[test]

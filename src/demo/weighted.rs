@@ -32,7 +32,6 @@ impl<T> Weighted<T> {
         &self.items[self.cumulative.partition_point(|&c| c <= x)]
     }
 
-    #[cfg(test)]
     pub(super) fn items(&self) -> &[T] {
         &self.items
     }
