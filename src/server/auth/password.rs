@@ -18,7 +18,7 @@ const HASHING_NICENESS: i32 = 10;
 #[derive(Clone)]
 pub struct PasswordHasher {
     /// The queue the hashing threads take work from; they end when it is dropped.
-    jobs: Arc<Mutex<Sender<Job>>>,
+    jobs: Sender<Job>,
     /// Verified against when the user does not exist, so timing does not tell.
     dummy_hash: Arc<String>,
 }
@@ -59,7 +59,7 @@ impl PasswordHasher {
                 .expect("start a hashing thread");
         }
         PasswordHasher {
-            jobs: Arc::new(Mutex::new(jobs)),
+            jobs,
             dummy_hash: Arc::new(hash_blocking("no such user: constant-time filler")),
         }
     }
@@ -70,8 +70,6 @@ impl PasswordHasher {
             let _ = reply.send(work());
         });
         self.jobs
-            .lock()
-            .expect("hashing queue lock")
             .send(job)
             .expect("hashing threads run while the hasher lives");
         answer.await.expect("hashing does not panic")
