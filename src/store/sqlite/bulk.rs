@@ -3,7 +3,8 @@
 //! page cache, and transactions of tens of thousands of children, so each index
 //! page, written all over at random (ids, NHS numbers and dates do not follow
 //! insertion order), is logged once per transaction rather than once per batch.
-//! 1,000,000 children: 122 s with 5,000-child transactions that synced, about 65 s so.
+//! 1,000,000 children: 122 s with 5,000-child transactions that synced; 48-61 s so (with
+//! generation on another thread), on a 2-core machine shared with other builds.
 //!
 //! The caller marks the database as mid-load and refuses it if the load was
 //! interrupted, so a crash loses nothing that a fresh load would not redo;
