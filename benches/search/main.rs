@@ -114,6 +114,9 @@ async fn seed_fresh(url: &str, children: usize) {
 /// PostgreSQL keeps no key beside the database: the bench keeps one, so a reused
 /// directory's sealed TOTP secrets stay readable from run to run.
 fn postgres_key_file() -> PathBuf {
+    if let Some(path) = std::env::var_os("CONTACTPOINT_KEY_FILE") {
+        return path.into(); // the directory's own key, as `serve` would find it
+    }
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-server.key");
     if !path.exists() {
         ServerKeys::create_file(&path).expect("bench server key");
