@@ -60,13 +60,13 @@ pub async fn search(baseline: &mut Baseline, p: &SearchParams) -> Outcome {
         ),
         _ => ("TRUE", Vec::new()),
     };
-    let sql = format!(
-        "SELECT id FROM children WHERE family_name % $1 AND {filter}
-         ORDER BY similarity(family_name, $1) + similarity(given_names, $2) DESC, id LIMIT 10"
-    );
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&surname, &forename];
     params.extend(extra.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)));
     if !baseline.statements.contains_key(filter) {
+        let sql = format!(
+            "SELECT id FROM children WHERE family_name % $1 AND {filter}
+             ORDER BY similarity(family_name, $1) + similarity(given_names, $2) DESC, id LIMIT 10"
+        );
         let statement = baseline
             .client
             .prepare(&sql)
