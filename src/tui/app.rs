@@ -177,6 +177,12 @@ impl App {
         }
     }
 
+    /// Takes "now" from `clock` (tests pin it to their server's clock).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+        self.today = clock.today();
+    }
+
     /// How long without a key press before the screen locks.
     pub fn set_lock_after(&mut self, after: Duration) {
         self.lock_after = after;

@@ -94,6 +94,11 @@ impl<B: Backend> Headless<B> {
         &self.app
     }
 
+    /// Dates the app from `clock` rather than the system's, as its server does.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.app.set_clock(clock);
+    }
+
     pub fn set_lock_after(&mut self, after: std::time::Duration) {
         self.app.set_lock_after(after);
     }

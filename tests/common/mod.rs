@@ -515,8 +515,11 @@ pub async fn tui_logged_in_as(
     theme: contactpoint::tui::ThemeName,
     ascii: bool,
 ) -> contactpoint::tui::Headless<ratatui::backend::TestBackend> {
+    use contactpoint::server::Clock;
     use crossterm::event::KeyCode;
     let mut tui = contactpoint::tui::Headless::connect(server.client(), 80, 24, theme, ascii).await;
+    // Form defaults such as today's start date must agree with the server's today.
+    tui.set_clock(contactpoint::tui::clock::Clock::Fixed(server.clock.now()));
     tui.settle().await;
     tui.type_str(&user.username);
     tui.press(KeyCode::Tab);
