@@ -8,10 +8,11 @@ use chrono::{Datelike, Duration};
 use common::{postgres, Backend, TestServer, GP};
 use contactpoint::api::{ErrorCode, LoginRequest, SearchHit, SearchParams};
 use contactpoint::client::Client;
+use contactpoint::model::names;
 use contactpoint::model::{AuditEvent, Role};
 use contactpoint::server::audit::verify_chain;
 use contactpoint::server::ServerConfig;
-use contactpoint::store::{self, Candidate};
+use contactpoint::store::{self, Candidate, CandidateQuery};
 
 fn by(surname: &str, dob: &str) -> SearchParams {
     SearchParams {
@@ -271,6 +272,47 @@ async fn servers_starting_together_migrate_one_schema() {
     for store in opened {
         assert_eq!(store.unwrap().count_children().await.unwrap(), 0);
     }
+}
+
+/// A directory indexed before forename keys existed gets them when a new version
+/// opens it: the migration computes them for every existing child.
+#[tokio::test]
+async fn a_directory_indexed_before_forename_keys_gets_them_on_migration() {
+    forename_keys_are_filled_in_on_migration(Backend::Sqlite).await;
+    if postgres::available() {
+        forename_keys_are_filled_in_on_migration(Backend::Postgres).await;
+    }
+}
+
+async fn forename_keys_are_filled_in_on_migration(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let rewind = match backend {
+        Backend::Sqlite => "PRAGMA user_version = 6;",
+        Backend::Postgres => "DELETE FROM schema_migrations WHERE version = 7;",
+    };
+    server
+        .raw_sql(&format!(
+            "DROP INDEX child_surnames_given;
+             ALTER TABLE child_surnames DROP COLUMN given_key;
+             {rewind}"
+        ))
+        .await
+        .unwrap();
+    let reopened = store::open(&server.database_url).await.unwrap();
+    let smiths = |given: &str| CandidateQuery {
+        name_keys: names::keys("smith"),
+        name_dob_window: Some(("2015-01-01".parse().unwrap(), "2015-12-31".parse().unwrap())),
+        name_given_keys: names::given_keys(given),
+        limit: 100,
+        ..CandidateQuery::default()
+    };
+    let found = reopened.candidates(smiths("amelia")).await.unwrap();
+    let found: Vec<&str> = found.iter().map(|c| c.given_names.as_str()).collect();
+    assert_eq!(found, ["Amelia"], "her brother Oliver has another key");
+    assert_eq!(
+        reopened.candidates(smiths("oliver")).await.unwrap().len(),
+        1
+    );
 }
 
 /// A freshly seeded directory has planner statistics, so the first searches use

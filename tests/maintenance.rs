@@ -199,6 +199,27 @@ async fn validation_refuses_each_bad_field_with_a_clear_message_and_saves_nothin
         .child(&id, ReasonCode::RecordMaintenance, None)
         .await
         .unwrap();
+    let taken = record
+        .nhs_number
+        .clone()
+        .expect("the fixture child has an NHS number");
+    let err = admin
+        .create_child(&NewChild {
+            identity: Identity {
+                nhs_number: Some(taken.parse().unwrap()),
+                ..identity("Newcomer", "2020-05-06")
+            },
+            address: AddressState::NoAddressKnown,
+            local_authority: Some(LEEDS.into()),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a record with that NHS number already exists"),
+        "{err}"
+    );
+    assert_eq!(server.store.count_children().await.unwrap(), before);
     for (phone, email, expected) in [
         (Some("12345"), None, "Phone: is not a UK phone number"),
         (

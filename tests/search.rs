@@ -7,6 +7,7 @@ use common::{on_each_backend, Backend, TestServer, GP};
 use contactpoint::api::{ErrorCode, SearchHit, SearchParams};
 use contactpoint::client::Client;
 use contactpoint::model::Role;
+use contactpoint::server::ServerConfig;
 
 async fn practitioner(server: &TestServer) -> Client {
     server
@@ -167,6 +168,57 @@ async fn forename_with_an_age_range_is_enough(backend: Backend) {
     assert_eq!(top(&client, params).await, "Grace Thompson");
 }
 
+/// The fixture directory and, for the tests of narrowing, namesakes placed so
+/// that only the narrow or only the wide candidate set holds them.
+async fn with_namesakes(backend: Backend) -> TestServer {
+    let mut children = common::children();
+    children.extend([
+        common::child("Whitfield", "Noah", "2013-05-06", "LS6 2AB"),
+        common::child("Whitfield", "Noah", "2013-05-16", "LS6 2AB"),
+        common::child("Pemberton", "Kathryn", "2014-02-02", "LS7 1EF"),
+        common::child("Pemberton", "Rosa Mae", "2013-09-09", "LS7 1EF"),
+    ]);
+    TestServer::start_over(backend, ServerConfig::default(), children).await
+}
+
+/// A date of birth typed exactly finds the children born on it (or on its
+/// day/month swap); namesakes one digit away are looked for only when none of
+/// those matches well, as when the date itself was mistyped.
+async fn a_date_one_digit_away_is_tried_only_when_the_typed_date_finds_no_one(backend: Backend) {
+    let server = with_namesakes(backend).await;
+    let client = practitioner(&server).await;
+    let exact = client.search(&by("Whitfield", "2013-05-06")).await.unwrap();
+    assert_eq!(exact.results.len(), 1, "{:?}", names(&exact.results));
+    assert_eq!(exact.results[0].date_of_birth.to_string(), "2013-05-06");
+    // 26 May is one digit from both the 6th and the 16th, and nobody's birthday.
+    let slipped = client.search(&by("Whitfield", "2013-05-26")).await.unwrap();
+    let mut dobs: Vec<String> = slipped
+        .results
+        .iter()
+        .map(|h| h.date_of_birth.to_string())
+        .collect();
+    dobs.sort();
+    assert_eq!(dobs, ["2013-05-06", "2013-05-16"]);
+}
+
+/// A forename with an age range looks first at namesakes whose forename sounds
+/// alike, and still finds a forename that does not (a middle name).
+async fn a_forename_with_an_age_range_finds_sound_alike_and_middle_names(backend: Backend) {
+    let server = with_namesakes(backend).await;
+    let client = practitioner(&server).await;
+    let range = |forename: &str| SearchParams {
+        surname: Some("Pemberton".into()),
+        forename: Some(forename.into()),
+        dob_from: Some("2012-01-01".into()),
+        dob_to: Some("2015-12-31".into()),
+        ..Default::default()
+    };
+    assert_eq!(top(&client, range("Catherine")).await, "Kathryn Pemberton");
+    assert_eq!(top(&client, range("Mae")).await, "Rosa Mae Pemberton");
+    let none = client.search(&range("Oliver")).await.unwrap();
+    assert!(none.results.is_empty(), "{:?}", names(&none.results));
+}
+
 async fn too_broad_searches_say_what_to_add(backend: Backend) {
     let server = TestServer::start(backend).await;
     let client = practitioner(&server).await;
@@ -302,4 +354,6 @@ on_each_backend!(
     exact_identifiers_find_one_child,
     a_shielded_child_is_never_found_by_postcode_and_shows_no_whereabouts,
     auditors_cannot_search_the_directory,
+    a_date_one_digit_away_is_tried_only_when_the_typed_date_finds_no_one,
+    a_forename_with_an_age_range_finds_sound_alike_and_middle_names,
 );

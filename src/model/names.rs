@@ -95,6 +95,30 @@ pub fn keys(form: &str) -> Vec<String> {
     keys
 }
 
+/// The index key of a child's first given name: its primary Double Metaphone code
+/// (empty when there is none). With the surname and an age range it narrows a
+/// search to the namesakes whose forename sounds like the one typed.
+pub fn given_key(given_names: &str) -> String {
+    let norm = normalise(given_names);
+    let first = norm.split(' ').next().unwrap_or_default();
+    DoubleMetaphone::default()
+        .double_metaphone(first)
+        .primary()
+        .to_string()
+}
+
+/// The keys a typed forename (normalised, one word) can be found under: both of
+/// its Double Metaphone codes, so Jon finds John and Catherine finds Kathryn.
+pub fn given_keys(forename: &str) -> Vec<String> {
+    let codes = DoubleMetaphone::default().double_metaphone(forename);
+    let mut keys: Vec<String> = [codes.primary(), codes.alternate()]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect();
+    keys.dedup();
+    keys
+}
+
 /// True when two normalised names sound alike to Double Metaphone.
 pub fn sounds_alike(a: &str, b: &str) -> bool {
     let dm = DoubleMetaphone::default();
@@ -149,6 +173,24 @@ mod tests {
             assert!(share_key(a, b), "{a} / {b}");
         }
         assert!(!share_key("Smith", "Patel"));
+    }
+
+    #[test]
+    fn a_typed_forename_finds_the_key_of_its_spelling_variants() {
+        for (typed, stored) in [
+            ("jon", "John Paul"),
+            ("catherine", "Kathryn"),
+            ("mohammed", "Muhammad Ali"),
+            ("olvier", "Oliver"),
+            ("zoe", "Zoë"),
+        ] {
+            assert!(
+                given_keys(typed).contains(&given_key(stored)),
+                "{typed} / {stored}"
+            );
+        }
+        assert!(!given_keys("oliver").contains(&given_key("Amelia")));
+        assert_eq!(given_key(""), "");
     }
 
     #[test]

@@ -124,6 +124,9 @@ pub struct CandidateQuery {
     pub name_dobs: Vec<NaiveDate>,
     /// Children with a matching surname born in this window.
     pub name_dob_window: Option<(NaiveDate, NaiveDate)>,
+    /// When not empty, the window finds only children whose first given name has
+    /// one of these keys (`model::names::given_key`).
+    pub name_given_keys: Vec<String>,
     /// Children with a matching surname in this postcode district.
     pub name_district: Option<String>,
     /// Children at this full postcode, whatever their name.

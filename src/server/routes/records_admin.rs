@@ -190,7 +190,7 @@ pub async fn create(
         .insert_children(vec![child])
         .await
         .map_err(|e| match e {
-            StoreError::Database(m) if m.contains("UNIQUE") => ApiError::bad_request(
+            StoreError::AlreadyExists(_) => ApiError::bad_request(
                 "NHS number: a record with that NHS number already exists. Search for it instead.",
             ),
             e => e.into(),

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::api::{ErrorCode, SearchHit, SearchParams};
 use crate::server::error::ApiError;
 use crate::server::policy::{self, Viewer};
-use crate::store::Store;
+use crate::store::{Candidate, CandidateQuery, Store};
 
 /// More candidates than this means the search is far too broad to rank.
 const CANDIDATE_LIMIT: usize = 20_000;
@@ -39,17 +39,18 @@ pub async fn search(
             redirected_from = Some(old.to_string());
         }
     }
-    let candidates = store
-        .candidates(request.candidate_query(CANDIDATE_LIMIT))
-        .await?;
-    if candidates.len() >= CANDIDATE_LIMIT {
-        return Err(too_many());
-    }
-    let mut ranked: Vec<_> = candidates
-        .into_iter()
-        .filter(|c| policy::visible_in_search(viewer, c, request.uses_hidden_field()))
-        .filter_map(|c| rank::score(&request, &c).map(|m| (c, m)))
-        .collect();
+    let wide = request.candidate_query(CANDIDATE_LIMIT);
+    let mut ranked = match request.narrow_query(CANDIDATE_LIMIT) {
+        Some((narrow, ceiling)) => {
+            let found = matches(store, viewer, &request, narrow).await?;
+            if found.iter().any(|(_, m)| m.score >= ceiling) {
+                found
+            } else {
+                matches(store, viewer, &request, wide).await?
+            }
+        }
+        None => matches(store, viewer, &request, wide).await?,
+    };
     if ranked.len() > request.limit {
         let best = ranked.iter().map(|(_, m)| m.score).fold(0.0, f64::max);
         ranked.retain(|(_, m)| m.score >= best - BAND);
@@ -75,6 +76,24 @@ pub async fn search(
             hit.redirected_from = redirected_from.clone();
             hit
         })
+        .collect())
+}
+
+/// The candidates `query` fetches that this viewer may see and that match, unsorted.
+async fn matches(
+    store: &dyn Store,
+    viewer: &Viewer,
+    request: &SearchRequest,
+    query: CandidateQuery,
+) -> Result<Vec<(Candidate, rank::Match)>, ApiError> {
+    let candidates = store.candidates(query).await?;
+    if candidates.len() >= CANDIDATE_LIMIT {
+        return Err(too_many());
+    }
+    Ok(candidates
+        .into_iter()
+        .filter(|c| policy::visible_in_search(viewer, c, request.uses_hidden_field()))
+        .filter_map(|c| rank::score(request, &c).map(|m| (c, m)))
         .collect())
 }
 

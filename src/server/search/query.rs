@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::rank::{self, LeftOut};
 use crate::api::{ErrorCode, SearchParams, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::model::names;
 use crate::model::{DirectoryId, Gender, NhsNumber, Postcode};
@@ -255,6 +256,28 @@ impl SearchRequest {
             }
         }
         q
+    }
+}
+
+impl SearchRequest {
+    /// A narrower first pass and the best score anything it leaves out could reach
+    /// (see `rank::ceiling`): the typed date of birth and its swap before every
+    /// one-digit slip; with an age range, only namesakes whose first forename
+    /// sounds like the one typed. At national scale the wide sets are thousands of
+    /// rows where the narrow ones are tens.
+    pub fn narrow_query(&self, limit: usize) -> Option<(CandidateQuery, f64)> {
+        if self.directory_id.is_some() || self.nhs_number.is_some() || self.family.is_empty() {
+            return None;
+        }
+        let mut q = self.candidate_query(limit);
+        if let Some(dob) = self.dob {
+            q.name_dobs = std::iter::once(dob).chain(swapped_day_month(dob)).collect();
+            return Some((q, rank::ceiling(self, LeftOut::DateSlip)));
+        }
+        self.dob_range?;
+        let first = self.given.first().filter(|g| g.len() > 1)?;
+        q.name_given_keys = names::given_keys(first);
+        Some((q, rank::ceiling(self, LeftOut::OtherForename)))
     }
 }
 

@@ -18,6 +18,10 @@ const W_GENDER: f64 = 0.05;
 const MIN_FAMILY: f64 = 0.75;
 /// Below this overall, a candidate is noise, not a match.
 const MIN_SCORE: f64 = 0.75;
+/// A date of birth one digit away from the one typed.
+const ONE_DIGIT_SLIP: f64 = 0.8;
+/// Born somewhere in the age range typed.
+const IN_RANGE: f64 = 0.5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Match {
@@ -103,7 +107,7 @@ pub(crate) fn dob_level(query: NaiveDate, dob: NaiveDate) -> f64 {
     let days = (query - dob).num_days().abs();
     // Near misses support other evidence but cannot carry a match on their own.
     if differing == 1 {
-        0.8
+        ONE_DIGIT_SLIP
     } else if days <= 31 {
         0.3
     } else if days <= 366 {
@@ -190,7 +194,7 @@ pub fn score(q: &SearchRequest, c: &Candidate) -> Option<Match> {
         add(
             W_DOB,
             if (from..=to).contains(&c.date_of_birth) {
-                0.5
+                IN_RANGE
             } else {
                 0.0
             },
@@ -219,6 +223,47 @@ pub fn score(q: &SearchRequest, c: &Candidate) -> Option<Match> {
         score: round(score),
         former_name,
     })
+}
+
+/// How the candidates a narrow first pass leaves out can differ from the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// Born on a date one digit away from the one typed.
+    DateSlip,
+    /// A first forename that does not sound like the one typed.
+    OtherForename,
+}
+
+/// The best score a candidate left out of a narrow pass could reach, agreeing with
+/// everything typed but what `left_out` says. A narrow pass that already holds a
+/// match this good needs no wider fetch: nothing it would add ranks higher.
+pub fn ceiling(q: &SearchRequest, left_out: LeftOut) -> f64 {
+    let (given, dob): (f64, f64) = match left_out {
+        LeftOut::DateSlip => (1.0, ONE_DIGIT_SLIP),
+        // A forename that sounds different still reaches 0.9 one letter away
+        // (`name_level`) or as a middle name.
+        LeftOut::OtherForename => (0.9, IN_RANGE),
+    };
+    let mut weight = W_FAMILY;
+    let mut total = W_FAMILY;
+    if let Some(first) = q.given.first() {
+        let best = if first.len() == 1 { 0.8 } else { 1.0 };
+        weight += W_GIVEN;
+        total += W_GIVEN * given.min(best);
+    }
+    if q.dob.is_some() || q.dob_range.is_some() {
+        weight += W_DOB;
+        total += W_DOB * dob;
+    }
+    if q.postcode.is_some() {
+        weight += W_POSTCODE;
+        total += W_POSTCODE;
+    }
+    if q.gender.is_some() {
+        weight += W_GENDER;
+        total += W_GENDER;
+    }
+    round(total / weight)
 }
 
 /// Three decimals: enough to order, and identical on every platform and backend.

@@ -10,8 +10,8 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
 use super::directory::{surname_forms, surname_ids};
-use super::{enum_str, to_json};
-use crate::model::Child;
+use super::{enum_str, to_json, unique_as_exists};
+use crate::model::{names, Child};
 use crate::store::StoreResult;
 
 /// Streams `rows` into `table (columns)`, each row's values in column order.
@@ -27,10 +27,12 @@ async fn copy_rows<const N: usize>(
     let stmt = tx.prepare_cached(&sql).await?;
     let sink = tx.copy_in(&stmt).await?;
     let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
+    // Only the children's NHS numbers can clash: the other keys are new ids.
+    let clash = |e| unique_as_exists(e, || "a record with that NHS number".into());
     for row in rows {
-        writer.as_mut().write(&row).await?;
+        writer.as_mut().write(&row).await.map_err(clash)?;
     }
-    writer.finish().await?;
+    writer.finish().await.map_err(clash)?;
     Ok(())
 }
 
@@ -45,6 +47,7 @@ pub(super) async fn insert_children(tx: &Transaction<'_>, children: &[Child]) ->
         address: String,
         postcode: Option<String>,
         district: Option<String>,
+        given_key: String,
     }
     let encoded: Vec<Encoded> = children
         .iter()
@@ -58,6 +61,7 @@ pub(super) async fn insert_children(tx: &Transaction<'_>, children: &[Child]) ->
                 address: to_json(&c.address),
                 postcode: postcode.map(|p| p.as_str().to_string()),
                 district: postcode.map(|p| p.district().to_string()),
+                given_key: names::given_key(&c.given_names),
             }
         })
         .collect();
@@ -117,8 +121,8 @@ pub(super) async fn insert_children(tx: &Transaction<'_>, children: &[Child]) ->
     // Forms are distinct per child and the children are new, so no key repeats.
     copy_rows(
         tx,
-        "child_surnames (surname_id, date_of_birth, child_id, postcode_district)",
-        [Type::INT8, Type::DATE, Type::TEXT, Type::TEXT],
+        "child_surnames (surname_id, date_of_birth, child_id, postcode_district, given_key)",
+        [Type::INT8, Type::DATE, Type::TEXT, Type::TEXT, Type::TEXT],
         keyed
             .iter()
             .map(|(sid, c, e)| {
@@ -127,6 +131,7 @@ pub(super) async fn insert_children(tx: &Transaction<'_>, children: &[Child]) ->
                     &c.date_of_birth,
                     &e.id,
                     &e.district,
+                    &e.given_key,
                 ]
             })
             .collect::<Vec<_>>(),

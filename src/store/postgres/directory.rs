@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
-use deadpool_postgres::GenericClient;
+use deadpool_postgres::{GenericClient, Transaction};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
@@ -48,26 +48,66 @@ pub(super) fn candidate_from_row(r: &Row) -> StoreResult<Candidate> {
 /// Indexes each child under every surname form it is known by (whole, hyphen
 /// parts, former names), with its postcode district (`districts`, in step).
 pub(super) async fn index_surnames(
-    tx: &deadpool_postgres::Transaction<'_>,
+    tx: &Transaction<'_>,
     children: &[Child],
     districts: &[Option<String>],
 ) -> StoreResult<()> {
     let forms: Vec<Vec<String>> = children.iter().map(surname_forms).collect();
     let surname_ids = surname_ids(tx, forms.iter().flatten().cloned().collect()).await?;
-    let (mut sids, mut dobs, mut ids, mut dists) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut sids, mut dobs, mut ids, mut dists, mut givens) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for ((child, forms), district) in children.iter().zip(&forms).zip(districts) {
+        let given = names::given_key(&child.given_names);
         for form in forms {
             sids.push(surname_ids[form]);
             dobs.push(child.date_of_birth);
             ids.push(child.id.as_str());
             dists.push(district.as_deref());
+            givens.push(given.clone());
         }
     }
     tx.execute(
-        "INSERT INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
-         SELECT * FROM unnest($1::int8[], $2::date[], $3::text[], $4::text[])
+        "INSERT INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district, given_key)
+         SELECT * FROM unnest($1::int8[], $2::date[], $3::text[], $4::text[], $5::text[])
          ON CONFLICT DO NOTHING",
-        &[&sids, &dobs, &ids, &dists],
+        &[&sids, &dobs, &ids, &dists, &givens],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Fills `child_surnames.given_key` for rows indexed before it existed: keys are
+/// computed here a page of children at a time, copied into a temporary table and
+/// joined in with one UPDATE.
+pub(super) async fn fill_given_keys(tx: &Transaction<'_>) -> StoreResult<()> {
+    const PAGE: i64 = 50_000;
+    tx.batch_execute(
+        "CREATE TEMP TABLE given_keys (child_id TEXT PRIMARY KEY, key TEXT NOT NULL) ON COMMIT DROP",
+    )
+    .await?;
+    let mut after = String::new();
+    loop {
+        let rows = tx
+            .query(
+                "SELECT id, given_names FROM children WHERE id > $1 ORDER BY id LIMIT $2",
+                &[&after, &PAGE],
+            )
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get(0)?;
+        let (mut ids, mut keys) = (Vec::new(), Vec::new());
+        for r in &rows {
+            ids.push(r.try_get::<_, String>(0)?);
+            keys.push(names::given_key(r.try_get(1)?));
+        }
+        tx.execute(
+            "INSERT INTO given_keys SELECT * FROM unnest($1::text[], $2::text[])",
+            &[&ids, &keys],
+        )
+        .await?;
+    }
+    tx.batch_execute(
+        "UPDATE child_surnames cs SET given_key = g.key FROM given_keys g WHERE g.child_id = cs.child_id",
     )
     .await?;
     Ok(())
@@ -86,7 +126,7 @@ pub(super) fn surname_forms(child: &Child) -> Vec<String> {
 
 /// Inserts one involvement, returning its id.
 pub(super) async fn insert_involvement(
-    tx: &deadpool_postgres::Transaction<'_>,
+    tx: &Transaction<'_>,
     child_id: &str,
     i: &Involvement,
 ) -> StoreResult<i64> {
@@ -162,7 +202,7 @@ pub(super) fn involvement_from_row(r: &Row) -> StoreResult<Involvement> {
 /// Sorted, and `ON CONFLICT` on the name, so concurrent importers agree on one id
 /// per form and never deadlock.
 pub(super) async fn surname_ids(
-    tx: &deadpool_postgres::Transaction<'_>,
+    tx: &Transaction<'_>,
     forms: BTreeSet<String>,
 ) -> StoreResult<HashMap<String, i64>> {
     let forms: Vec<String> = forms.into_iter().collect();
@@ -287,9 +327,15 @@ fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Param>) {
         ));
     }
     if let (Some(ids), Some((from, to))) = (&surname_ids, q.name_dob_window) {
+        let given = if q.name_given_keys.is_empty() {
+            String::new()
+        } else {
+            let keys = bind(Box::new(q.name_given_keys.clone()));
+            format!(" AND given_key = ANY({keys})")
+        };
         let (a, b) = (bind(Box::new(from)), bind(Box::new(to)));
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth BETWEEN {a} AND {b}"
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}){given} AND date_of_birth BETWEEN {a} AND {b}"
         ));
     }
     if let (Some(ids), Some(district)) = (&surname_ids, &q.name_district) {

@@ -38,7 +38,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0004_protection.sql"),
     include_str!("../migrations/postgres/0005_maintenance.sql"),
     include_str!("../migrations/postgres/0006_accounts.sql"),
+    include_str!("../migrations/postgres/0007_given_keys.sql"),
 ];
+/// The migration that adds `child_surnames.given_key`, which existing rows need filled.
+const GIVEN_KEYS_VERSION: usize = 7;
 
 /// Advisory lock keys (arbitrary constants), one per thing serialised across servers.
 const MIGRATION_LOCK: i64 = 0x6370_6d69_6772_6174; // "cpmigrat"
@@ -145,6 +148,9 @@ impl PostgresStore {
                 &[&(i as i32 + 1)],
             )
             .await?;
+        }
+        if current < GIVEN_KEYS_VERSION {
+            directory::fill_given_keys(&tx).await?;
         }
         tx.commit().await?;
         Ok(())

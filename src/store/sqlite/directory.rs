@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::bulk::BulkLoader;
-use super::{date, decode_err, enum_str, from_json, parse_date, parse_enum, to_json, SqliteStore};
+use super::{
+    date, decode_err, enum_str, from_json, parse_date, parse_enum, to_json, unique, SqliteStore,
+};
 use crate::model::names;
 use crate::model::{
     Carer, Child, IndicatorMarks, Indicators, Involvement, Organisation, Practitioner,
@@ -98,7 +100,8 @@ pub(super) fn insert_child(
         child.local_authority,
         child.shielded,
         child.version,
-    ])?;
+    ])
+    .map_err(unique("a record with that NHS number"))?;
 
     index_surnames(tx, cache, child)?;
 
@@ -167,14 +170,38 @@ pub(super) fn index_surnames(
     forms.sort();
     forms.dedup();
     let dob = date(child.date_of_birth);
+    let given = names::given_key(&child.given_names);
     for form in forms {
         let sid = surname_id(tx, cache, &form)?;
         tx.prepare_cached(
-            "INSERT OR IGNORE INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district, given_key)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![sid, dob, child.id.as_str(), district])?;
+        .execute(params![sid, dob, child.id.as_str(), district, given])?;
     }
+    Ok(())
+}
+
+/// Fills `child_surnames.given_key` for rows indexed before it existed: keys are
+/// computed here, staged in a temporary table and joined in with one UPDATE.
+pub(super) fn fill_given_keys(tx: &Connection) -> StoreResult<()> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE given_keys (child_id TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID",
+    )?;
+    {
+        let mut children = tx.prepare("SELECT id, given_names FROM children")?;
+        let mut stage = tx.prepare("INSERT INTO given_keys (child_id, key) VALUES (?1, ?2)")?;
+        let mut rows = children.query([])?;
+        while let Some(row) = rows.next()? {
+            let (id, given): (String, String) = (row.get(0)?, row.get(1)?);
+            stage.execute(params![id, names::given_key(&given)])?;
+        }
+    }
+    tx.execute_batch(
+        "UPDATE child_surnames SET given_key = g.key FROM given_keys g
+             WHERE g.child_id = child_surnames.child_id;
+         DROP TABLE given_keys;",
+    )?;
     Ok(())
 }
 
@@ -303,10 +330,16 @@ fn candidate_sql(q: &CandidateQuery) -> (String, Vec<String>) {
         ));
     }
     if let (Some(ids), Some((from, to))) = (&surname_ids, q.name_dob_window) {
+        let given = if q.name_given_keys.is_empty() {
+            String::new()
+        } else {
+            let keys = placeholders(&q.name_given_keys, &mut args);
+            format!(" AND given_key IN ({keys})")
+        };
         let p = placeholders(&[date(from), date(to)], &mut args);
         let (a, b) = p.split_once(", ").expect("two placeholders");
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth BETWEEN {a} AND {b}"
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}){given} AND date_of_birth BETWEEN {a} AND {b}"
         ));
     }
     if let (Some(ids), Some(district)) = (&surname_ids, &q.name_district) {

@@ -13,7 +13,7 @@ use super::directory::{
     CANDIDATE_COLUMNS, INVOLVEMENT_SELECT,
 };
 use super::{
-    date, enum_str, from_json, parse_date, parse_enum, parse_ts, to_json, ts, SqliteStore,
+    date, enum_str, from_json, parse_date, parse_enum, parse_ts, to_json, ts, unique, SqliteStore,
 };
 use crate::model::IndicatorMarks;
 use crate::model::{names, Child, FormerName, Identity, IdentityHistoryEntry, Involvement};
@@ -38,18 +38,6 @@ fn identity_of(child: &Child) -> Identity {
         date_of_birth: child.date_of_birth,
         gender: child.gender,
         nhs_number: child.nhs_number.clone(),
-    }
-}
-
-/// A unique-constraint failure (e.g. an NHS number another record holds) as `AlreadyExists`.
-fn unique(what: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
-    move |e| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            StoreError::AlreadyExists(what.to_string())
-        }
-        e => e.into(),
     }
 }
 

@@ -33,7 +33,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0004_protection.sql"),
     include_str!("../migrations/sqlite/0005_maintenance.sql"),
     include_str!("../migrations/sqlite/0006_accounts.sql"),
+    include_str!("../migrations/sqlite/0007_given_keys.sql"),
 ];
+/// The migration that adds `child_surnames.given_key`, which existing rows need filled.
+const GIVEN_KEYS_VERSION: usize = 7;
 
 pub struct SqliteStore {
     pool: Pool<SqliteConnectionManager>,
@@ -119,11 +122,26 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
         tx.execute_batch(sql)?;
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
     }
+    if current < GIVEN_KEYS_VERSION {
+        directory::fill_given_keys(&tx)?;
+    }
     tx.commit()?;
     Ok(())
 }
 
 // --- Encoding helpers: enums as their serde names, times as RFC 3339 UTC.
+
+/// A unique-constraint failure (e.g. an NHS number another record holds) as `AlreadyExists`.
+pub(super) fn unique(what: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::AlreadyExists(what.to_string())
+        }
+        e => e.into(),
+    }
+}
 
 pub(super) fn enum_str<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
