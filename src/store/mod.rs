@@ -107,9 +107,17 @@ pub struct DemoLogin {
     pub description: String,
 }
 
+/// A session with its account as the account is now, and the local authority of
+/// the account's organisation: all that a request needs about its user, in one read.
 #[derive(Debug, Clone)]
 pub struct SessionRecord {
     pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation: String,
+    /// Empty when the organisation is not in the directory.
+    pub local_authority: String,
+    pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
 }
@@ -258,6 +266,7 @@ pub trait AccountStore: Send + Sync + 'static {
         username: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// The session and its account; none when either is gone.
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
     async fn end_session(&self, token_hash: &str) -> StoreResult<()>;

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Role;
 use crate::server::error::ApiError;
+use crate::server::policy::Viewer;
 use crate::server::AppState;
 
 /// Sessions are touched at most this often, so reads do not each become a write.
@@ -60,8 +61,21 @@ pub struct AuthUser {
     pub display_name: String,
     pub role: Role,
     pub organisation: String,
+    /// The local authority of the user's organisation (empty if it is unknown).
+    pub local_authority: String,
     pub token_hash: String,
     pub context: RequestContext,
+}
+
+impl AuthUser {
+    /// Who is asking, as the access policy sees them.
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            role: self.role,
+            organisation: self.organisation.clone(),
+            local_authority: self.local_authority.clone(),
+        }
+    }
 }
 
 impl FromRequestParts<Arc<AppState>> for AuthUser {
@@ -94,12 +108,7 @@ impl FromRequestParts<Arc<AppState>> for AuthUser {
             state.store.end_session(&hash).await?;
             return Err(ApiError::unauthenticated());
         }
-        let user = state
-            .store
-            .user(&session.username)
-            .await?
-            .ok_or_else(ApiError::unauthenticated)?;
-        if user.disabled {
+        if session.disabled {
             state.store.end_session(&hash).await?;
             return Err(ApiError::unauthenticated());
         }
@@ -107,10 +116,11 @@ impl FromRequestParts<Arc<AppState>> for AuthUser {
             state.store.touch_session(&hash, now).await?;
         }
         Ok(AuthUser {
-            username: user.username,
-            display_name: user.display_name,
-            role: user.role,
-            organisation: user.organisation,
+            username: session.username,
+            display_name: session.display_name,
+            role: session.role,
+            organisation: session.organisation,
+            local_authority: session.local_authority,
             token_hash: hash,
             context,
         })

@@ -17,8 +17,6 @@ use crate::server::policy::{accounts as rules, Viewer};
 use crate::server::{audit, AppState};
 use crate::store::{AccountDetails, NewAccount, StoreError};
 
-use super::children::viewer;
-
 pub(super) fn view(a: AccountDetails, now: chrono::DateTime<chrono::Utc>) -> AccountView {
     AccountView {
         locked: a.locked_until.is_some_and(|t| t > now),
@@ -129,7 +127,7 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     user: AuthUser,
 ) -> Result<Json<AccountList>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let scope = match rules::managed_authority(&viewer)? {
         None => None,
         Some(la) => Some(
@@ -165,7 +163,7 @@ pub async fn create(
     });
     let username = req.username.trim().to_string();
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         rules::may_manage_accounts(&viewer)?;
         valid_username(&username)?;
         let display_name = req.display_name.trim().to_string();
@@ -216,7 +214,7 @@ pub async fn change_role(
     Json(req): Json<RoleChange>,
 ) -> Result<Json<AccountActionResult>, ApiError> {
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         let account = managed(&state, &viewer, &user, &username).await?;
         // Both the old and the new role must be the viewer's to give.
         rules::may_grant(&viewer, account.role)?;
@@ -257,7 +255,7 @@ async fn simple(
     what: Simple,
 ) -> Result<Json<AccountActionResult>, ApiError> {
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         let account = managed(&state, &viewer, &user, &username).await?;
         rules::may_grant(&viewer, account.role)?;
         let message = match what {
@@ -356,7 +354,7 @@ pub async fn reset_two_factor(
     Path(username): Path<String>,
 ) -> Result<Json<CreatedAccount>, ApiError> {
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         let account = managed(&state, &viewer, &user, &username).await?;
         rules::may_grant(&viewer, account.role)?;
         let (code, hash, expires) = enrol::issue(&state, &username);
@@ -394,7 +392,7 @@ pub async fn suspend(
 ) -> Result<Json<AccountActionResult>, ApiError> {
     let reason = req.reason.trim().chars().take(200).collect::<String>();
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         let account = managed(&state, &viewer, &user, &username).await?;
         if reason.is_empty() {
             return Err(ApiError::bad_request("Say why the account is suspended."));
@@ -472,7 +470,7 @@ pub async fn create_organisation(
 ) -> Result<Json<Organisation>, ApiError> {
     let code = org.code.clone();
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         rules::may_manage_in(&viewer, &org)?;
         valid_organisation(&org)?;
         match state.store.insert_organisations(vec![org.clone()]).await {
@@ -507,7 +505,7 @@ pub async fn update_organisation(
     Json(org): Json<Organisation>,
 ) -> Result<Json<Organisation>, ApiError> {
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         let existing =
             state.store.organisation(&code).await?.ok_or_else(|| {
                 ApiError::not_found(format!("There is no organisation '{code}'."))

@@ -21,7 +21,6 @@ use crate::server::{audit, checkpoint, misuse, AppState};
 use crate::store::AuditFilter;
 
 use super::accounts::audited;
-use super::children::viewer;
 
 const MAX_EVENTS: usize = 10_000;
 
@@ -94,7 +93,7 @@ pub async fn events(
 ) -> Result<Response, ApiError> {
     let details = serde_json::to_value(&q).unwrap_or_default();
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         let scope = scope_organisations(&state, &viewer).await?;
         let organisations = match (&q.organisation, scope) {
             (Some(org), Some(allowed)) if !allowed.contains(org) => {
@@ -156,7 +155,7 @@ pub async fn checkpoints(
     State(state): State<Arc<AppState>>,
     user: crate::server::auth::AuthUser,
 ) -> Result<Json<CheckpointList>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     rules::audit_scope(&viewer)?;
     Ok(Json(CheckpointList {
         checkpoints: state.store.checkpoints().await?,
@@ -171,7 +170,7 @@ pub async fn make_checkpoint(
     user: crate::server::auth::AuthUser,
 ) -> Result<Json<Checkpoint>, ApiError> {
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         rules::may_checkpoint(&viewer)?;
         Ok(checkpoint::write(state.store.as_ref(), &state.keys, state.clock.now()).await?)
     }
@@ -196,7 +195,7 @@ pub async fn misuse_report(
     user: crate::server::auth::AuthUser,
 ) -> Result<Json<MisuseReport>, ApiError> {
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         let scope = scope_organisations(&state, &viewer).await?;
         let now = state.clock.now();
         Ok(MisuseReport {
@@ -280,7 +279,7 @@ pub async fn subject_access(
     Query(params): Query<SubjectAccessParams>,
 ) -> Result<Response, ApiError> {
     let result = async {
-        let viewer = viewer(&state, &user).await?;
+        let viewer = user.viewer();
         let id: DirectoryId = id
             .parse()
             .map_err(|e: crate::model::IdError| ApiError::bad_request(e.to_string()))?;

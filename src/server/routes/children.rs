@@ -8,20 +8,11 @@ use crate::api::{ChildRecord, ErrorBody, ErrorCode, SearchParams, SearchResponse
 use crate::model::{DirectoryId, OrgKind, Organisation, ReasonCode};
 use crate::server::auth::AuthUser;
 use crate::server::error::ApiError;
-use crate::server::policy::{self, Viewer};
+use crate::server::policy;
 use crate::server::{audit, search as finder, AppState};
 
 /// Free text given with the `other` reason is kept short: a reason, not a note.
 const MAX_REASON_TEXT: usize = 200;
-
-pub(super) async fn viewer(state: &AppState, user: &AuthUser) -> Result<Viewer, ApiError> {
-    let org = state.store.organisation(&user.organisation).await?;
-    Ok(Viewer {
-        role: user.role,
-        organisation: user.organisation.clone(),
-        local_authority: org.map(|o| o.local_authority).unwrap_or_default(),
-    })
-}
 
 /// Find children. Needs a surname and a date of birth, a postcode, or a forename
 /// with a date-of-birth range; or an exact directory ID or NHS number.
@@ -33,7 +24,7 @@ pub async fn search(
     user: AuthUser,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let today = state.clock.now().date_naive();
     let mut result = finder::search(state.store.as_ref(), &viewer, &params, today).await;
     if let Ok(hits) = &mut result {
@@ -117,7 +108,7 @@ pub async fn read(
     Path(id): Path<String>,
     Query(params): Query<ReadParams>,
 ) -> Result<Json<ChildRecord>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     policy::may_read_record(&viewer)?;
     let (reason, reason_text) = parse_reason(&params)?;
     let id: DirectoryId = id

@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::Json;
 
 use super::change::{audit_change, audit_of, JsonBody};
-use super::children::viewer;
 use crate::api::{Duplicates, ErrorBody, MergeRequest, MergeResult};
 use crate::model::DirectoryId;
 use crate::server::auth::AuthUser;
@@ -24,7 +23,7 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     user: AuthUser,
 ) -> Result<Json<Duplicates>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let scope = policy::duplicate_scope(&viewer);
     let details = serde_json::json!({});
     audit_change(
@@ -58,7 +57,7 @@ pub async fn merge(
     user: AuthUser,
     JsonBody(body): JsonBody<MergeRequest>,
 ) -> Result<Json<MergeResult>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let parse = |s: &str| -> Result<DirectoryId, ApiError> {
         s.parse()
             .map_err(|e: crate::model::IdError| ApiError::bad_request(e.to_string()))

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
 
-use super::children::viewer;
 use crate::api::{ErrorBody, FeedAck};
 use crate::server::auth::AuthUser;
 use crate::server::error::ApiError;
@@ -24,7 +23,7 @@ pub async fn upload(
     user: AuthUser,
     body: Bytes,
 ) -> Result<Json<FeedAck>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let authority = policy::may_upload_feed(&viewer)?.to_string();
     let bytes = body.len();
     // Parsing a whole authority's file is CPU work: keep it off the async workers.

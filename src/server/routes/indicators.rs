@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 
 use super::change::{audit_change, audit_of, conflict, JsonBody, STALE};
-use super::children::{contacts, viewer};
+use super::children::contacts;
 use crate::api::{ErrorBody, ErrorCode, IndicatorUpdate, InvolvementView};
 use crate::model::IndicatorMark;
 use crate::server::auth::AuthUser;
@@ -46,7 +46,7 @@ pub async fn read(
     user: AuthUser,
     Path(id): Path<i64>,
 ) -> Result<Json<InvolvementView>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let of = involvement_of(&state, id).await?;
     let allowed = policy::involvement_edit(&viewer, &of);
     let details = serde_json::json!({ "involvement": id });
@@ -76,7 +76,7 @@ pub async fn update(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<IndicatorUpdate>,
 ) -> Result<Json<InvolvementView>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let of = involvement_of(&state, id).await?;
     let subjects = vec![of.child_id.clone()];
     if let Err(e) = policy::may_set_indicators(&viewer, &of) {

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::Json;
 
 use super::change::{audit_change, audit_of, conflict, JsonBody, STALE};
-use super::children::viewer;
 use super::indicators::{involvement_of, view_of};
 use crate::api::{ErrorBody, ErrorCode, InvolvementUpdate, InvolvementView, NewInvolvement};
 use crate::model::validation::{self, FieldError};
@@ -77,7 +76,7 @@ pub async fn add(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<NewInvolvement>,
 ) -> Result<Json<InvolvementView>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let id: DirectoryId = id
         .parse()
         .map_err(|e: crate::model::IdError| ApiError::bad_request(e.to_string()))?;
@@ -164,7 +163,7 @@ pub async fn update(
     Path(id): Path<i64>,
     JsonBody(body): JsonBody<InvolvementUpdate>,
 ) -> Result<Json<InvolvementView>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let of = involvement_of(&state, id).await?;
     let subjects = vec![of.child_id.clone()];
     if let Err(e) = policy::involvement_edit(&viewer, &of) {

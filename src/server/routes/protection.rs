@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Deserialize;
 
-use super::children::viewer;
 use crate::api::{
     AttendanceRequest, ChildRecord, ErrorBody, ErrorCode, InboxEntry, InboxResponse,
     ProtectedSubject, ProtectionDetail, ProtectionFlag, SearchHit, SubjectQuery,
@@ -270,7 +269,7 @@ pub async fn attend(
     Path(subject_text): Path<String>,
     Json(req): Json<AttendanceRequest>,
 ) -> Result<Json<ProtectionDetail>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     policy::may_record_attendance(&viewer)?;
     let subject = subject(&state, &subject_text).await?;
     let flag = visible_flag(&state, &viewer, &subject).await?;
@@ -334,7 +333,7 @@ pub async fn silent_view(
     user: AuthUser,
     Path(subject_text): Path<String>,
 ) -> Result<Json<ProtectionDetail>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     policy::may_view_silently(&viewer)?;
     let subject = subject(&state, &subject_text).await?;
     let flag = visible_flag(&state, &viewer, &subject).await?;
@@ -359,7 +358,7 @@ pub async fn subjects(
     user: AuthUser,
     Query(q): Query<SubjectQuery>,
 ) -> Result<Json<SubjectSearchResponse>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     policy::may_find_unborn_subjects(&viewer)?;
     let nhs = q
         .nhs_number
@@ -456,7 +455,7 @@ pub async fn inbox(
     user: AuthUser,
     Query(params): Query<InboxParams>,
 ) -> Result<Json<InboxResponse>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     policy::may_read_inbox(&viewer)?;
     let notes = state
         .store
@@ -485,7 +484,7 @@ pub async fn unread(
     State(state): State<Arc<AppState>>,
     user: AuthUser,
 ) -> Result<Json<UnreadCount>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     policy::may_read_inbox(&viewer)?;
     let unread = state
         .store
@@ -503,7 +502,7 @@ pub async fn mark_read(
     user: AuthUser,
     Path(id): Path<i64>,
 ) -> Result<Json<UnreadCount>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     policy::may_read_inbox(&viewer)?;
     let found = state
         .store

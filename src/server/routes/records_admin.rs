@@ -8,7 +8,7 @@ use axum::Json;
 use rand::Rng;
 
 use super::change::{audit_change, audit_of, conflict, JsonBody, STALE};
-use super::children::{contacts, viewer};
+use super::children::contacts;
 use crate::api::{
     AddressUpdate, CarerInput, ChildRecord, Created, DeathRecord, ErrorBody, ErrorCode,
     IdentityHistory, IdentityUpdate, NewChild, Organisations, ShieldOverride, ShieldUpdate,
@@ -104,7 +104,7 @@ async fn change(
     change: ChildChange,
     details: serde_json::Value,
 ) -> Result<Json<ChildRecord>, ApiError> {
-    let viewer = viewer(state, user).await?;
+    let viewer = user.viewer();
     let id = parse_id(id)?;
     let child = state
         .store
@@ -157,7 +157,7 @@ pub async fn create(
     user: AuthUser,
     JsonBody(body): JsonBody<NewChild>,
 ) -> Result<Json<Created>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let la = body
         .local_authority
         .clone()
@@ -265,7 +265,7 @@ pub async fn history(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<IdentityHistory>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let id = parse_id(&id)?;
     let child = state
         .store
@@ -436,7 +436,7 @@ pub async fn override_shield(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ShieldOverride>,
 ) -> Result<Json<ChildRecord>, ApiError> {
-    let viewer = viewer(&state, &user).await?;
+    let viewer = user.viewer();
     let id = parse_id(&id)?;
     let duty = state.store.child_protection_duty(&user.username).await?;
     let subjects = vec![id.to_string()];

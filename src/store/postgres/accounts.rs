@@ -8,6 +8,10 @@ use super::{unique_as_exists, PostgresStore};
 use crate::model::Role;
 use crate::store::{AccountStore, DemoLogin, SessionRecord, StoreError, StoreResult, UserAccount};
 
+fn parse_role(code: &str) -> StoreResult<Role> {
+    Role::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code}")))
+}
+
 #[async_trait]
 impl AccountStore for PostgresStore {
     async fn create_user(&self, user: UserAccount) -> StoreResult<()> {
@@ -42,12 +46,10 @@ impl AccountStore for PostgresStore {
         let Some(r) = c.query_opt(&stmt, &[&username]).await? else {
             return Ok(None);
         };
-        let role: &str = r.try_get(2)?;
         Ok(Some(UserAccount {
             username: r.try_get(0)?,
             display_name: r.try_get(1)?,
-            role: Role::from_code(role)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
+            role: parse_role(r.try_get(2)?)?,
             organisation: r.try_get(3)?,
             password_hash: r.try_get(4)?,
             totp_secret: r.try_get(5)?,
@@ -146,7 +148,11 @@ impl AccountStore for PostgresStore {
         let c = self.client().await?;
         let stmt = c
             .prepare_cached(
-                "SELECT username, created_at, last_seen FROM sessions WHERE token_hash = $1",
+                "SELECT s.username, s.created_at, s.last_seen, u.display_name, u.role, u.organisation,
+                        u.disabled, o.local_authority
+                 FROM sessions s JOIN users u ON u.username = s.username
+                 LEFT JOIN organisations o ON o.code = u.organisation
+                 WHERE s.token_hash = $1",
             )
             .await?;
         let Some(r) = c.query_opt(&stmt, &[&token_hash]).await? else {
@@ -156,6 +162,11 @@ impl AccountStore for PostgresStore {
             username: r.try_get(0)?,
             created_at: r.try_get(1)?,
             last_seen: r.try_get(2)?,
+            display_name: r.try_get(3)?,
+            role: parse_role(r.try_get(4)?)?,
+            organisation: r.try_get(5)?,
+            disabled: r.try_get(6)?,
+            local_authority: r.try_get::<_, Option<String>>(7)?.unwrap_or_default(),
         }))
     }
 

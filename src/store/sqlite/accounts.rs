@@ -5,7 +5,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::{decode_err, parse_ts, ts, SqliteStore};
+use crate::model::Role;
 use crate::store::{AccountStore, DemoLogin, SessionRecord, StoreError, StoreResult, UserAccount};
+
+fn parse_role(code: &str) -> rusqlite::Result<Role> {
+    Role::from_code(code)
+        .ok_or_else(|| decode_err(StoreError::Corrupt(format!("unknown role {code}"))))
+}
 
 #[async_trait]
 impl AccountStore for SqliteStore {
@@ -44,13 +50,10 @@ impl AccountStore for SqliteStore {
                  FROM users WHERE username = ?1",
             )?
             .query_row([username], |r| {
-                let role: String = r.get(2)?;
                 Ok(UserAccount {
                     username: r.get(0)?,
                     display_name: r.get(1)?,
-                    role: crate::model::Role::from_code(&role).ok_or_else(|| {
-                        decode_err(StoreError::Corrupt(format!("unknown role {role}")))
-                    })?,
+                    role: parse_role(&r.get::<_, String>(2)?)?,
                     organisation: r.get(3)?,
                     password_hash: r.get(4)?,
                     totp_secret: r.get(5)?,
@@ -164,13 +167,22 @@ impl AccountStore for SqliteStore {
         let token_hash = token_hash.to_string();
         self.with_conn(move |c| {
             Ok(c.prepare_cached(
-                "SELECT username, created_at, last_seen FROM sessions WHERE token_hash = ?1",
+                "SELECT s.username, s.created_at, s.last_seen, u.display_name, u.role, u.organisation,
+                        u.disabled, o.local_authority
+                 FROM sessions s JOIN users u ON u.username = s.username
+                 LEFT JOIN organisations o ON o.code = u.organisation
+                 WHERE s.token_hash = ?1",
             )?
             .query_row([token_hash], |r| {
                 Ok(SessionRecord {
                     username: r.get(0)?,
                     created_at: parse_ts(&r.get::<_, String>(1)?)?,
                     last_seen: parse_ts(&r.get::<_, String>(2)?)?,
+                    display_name: r.get(3)?,
+                    role: parse_role(&r.get::<_, String>(4)?)?,
+                    organisation: r.get(5)?,
+                    disabled: r.get(6)?,
+                    local_authority: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
                 })
             })
             .optional()?)
