@@ -1,8 +1,10 @@
 //! Organisations, children and search candidates.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use async_trait::async_trait;
+use rusqlite::types::{ToSql, Value};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::bulk::BulkLoader;
@@ -302,71 +304,74 @@ pub(super) fn load_child(conn: &Connection, id: &str) -> StoreResult<Option<Chil
     Ok(Some(child))
 }
 
+/// A list bound as one parameter (`IN rarray(?n)`), so a statement's text does not
+/// change with the number of values and stays in the prepared-statement cache.
+fn array<T: ToString>(values: &[T]) -> Box<dyn ToSql> {
+    Box::new(Rc::new(
+        values
+            .iter()
+            .map(|v| Value::Text(v.to_string()))
+            .collect::<Vec<_>>(),
+    ))
+}
+
 /// Builds the candidate query: one indexed SELECT per condition, combined with UNION.
-fn candidate_sql(q: &CandidateQuery) -> (String, Vec<String>) {
+/// Lists are bound as arrays, so each combination of conditions is one cached statement.
+fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Box<dyn ToSql>>) {
     let mut parts = Vec::new();
-    let mut args: Vec<String> = Vec::new();
-    let placeholders = |values: &[String], args: &mut Vec<String>| {
-        let start = args.len();
-        args.extend(values.iter().cloned());
-        (start + 1..=args.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut bind = |v: Box<dyn ToSql>| {
+        args.push(v);
+        format!("?{}", args.len())
     };
-    let surname_ids = if q.name_keys.is_empty() {
-        None
-    } else {
-        let keys = placeholders(&q.name_keys, &mut args);
-        Some(format!(
-            "SELECT DISTINCT surname_id FROM surname_keys WHERE key IN ({keys})"
-        ))
-    };
+    let surname_ids = (!q.name_keys.is_empty()).then(|| {
+        let keys = bind(array(&q.name_keys));
+        format!("SELECT surname_id FROM surname_keys WHERE key IN rarray({keys})")
+    });
     if let (Some(ids), false) = (&surname_ids, q.name_dobs.is_empty()) {
         let dobs: Vec<String> = q.name_dobs.iter().map(|d| date(*d)).collect();
-        let p = placeholders(&dobs, &mut args);
+        let dobs = bind(array(&dobs));
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth IN ({p})"
+            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth IN rarray({dobs})"
         ));
     }
     if let (Some(ids), Some((from, to))) = (&surname_ids, q.name_dob_window) {
         let given = if q.name_given_keys.is_empty() {
             String::new()
         } else {
-            let keys = placeholders(&q.name_given_keys, &mut args);
-            format!(" AND given_key IN ({keys})")
+            let keys = bind(array(&q.name_given_keys));
+            format!(" AND given_key IN rarray({keys})")
         };
-        let p = placeholders(&[date(from), date(to)], &mut args);
-        let (a, b) = p.split_once(", ").expect("two placeholders");
+        let (a, b) = (bind(Box::new(date(from))), bind(Box::new(date(to))));
         parts.push(format!(
             "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}){given} AND date_of_birth BETWEEN {a} AND {b}"
         ));
     }
     if let (Some(ids), Some(district)) = (&surname_ids, &q.name_district) {
-        let p = placeholders(std::slice::from_ref(district), &mut args);
+        let p = bind(Box::new(district.clone()));
         parts.push(format!(
             "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND postcode_district = {p}"
         ));
     }
     if let Some(postcode) = &q.postcode {
-        let p = placeholders(std::slice::from_ref(postcode), &mut args);
+        let p = bind(Box::new(postcode.clone()));
         parts.push(format!("SELECT id FROM children WHERE postcode = {p}"));
     }
     if let Some(id) = &q.directory_id {
-        let p = placeholders(std::slice::from_ref(id), &mut args);
+        let p = bind(Box::new(id.clone()));
         parts.push(format!("SELECT id FROM children WHERE id = {p}"));
     }
     if let Some(nhs) = &q.nhs_number {
-        let p = placeholders(std::slice::from_ref(nhs), &mut args);
+        let p = bind(Box::new(nhs.clone()));
         parts.push(format!("SELECT id FROM children WHERE nhs_number = {p}"));
     }
     if parts.is_empty() {
         return (String::new(), args);
     }
+    let limit = bind(Box::new(q.limit as i64));
     let sql = format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM children WHERE id IN ({}) ORDER BY id LIMIT {}",
-        parts.join(" UNION "),
-        q.limit
+        "SELECT {CANDIDATE_COLUMNS} FROM children WHERE id IN ({}) ORDER BY id LIMIT {limit}",
+        parts.join(" UNION ")
     );
     (sql, args)
 }
@@ -522,7 +527,7 @@ impl DirectoryStore for SqliteStore {
                 return Ok(Vec::new());
             }
             let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args.iter()), candidate_from_row)?;
+            let rows = stmt.query_map(params_from_iter(&args), candidate_from_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
@@ -534,14 +539,13 @@ impl DirectoryStore for SqliteStore {
             if ids.is_empty() {
                 return Ok(out);
             }
-            let p = (1..=ids.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-            let mut stmt = c.prepare_cached(&format!(
+            let mut stmt = c.prepare_cached(
                 "SELECT i.child_id, o.kind, o.name FROM involvements i
                  JOIN organisations o ON o.code = i.organisation
-                 WHERE i.child_id IN ({p}) AND i.end_date IS NULL AND o.kind IN ('school', 'gp_practice')
-                 ORDER BY i.start_date"
-            ))?;
-            let mut rows = stmt.query(params_from_iter(ids.iter()))?;
+                 WHERE i.child_id IN rarray(?1) AND i.end_date IS NULL AND o.kind IN ('school', 'gp_practice')
+                 ORDER BY i.start_date, i.id",
+            )?;
+            let mut rows = stmt.query([array(&ids)])?;
             while let Some(r) = rows.next()? {
                 let entry = out.entry(r.get(0)?).or_default();
                 let name: String = r.get(2)?;

@@ -14,6 +14,7 @@ mod protection;
 mod review;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use r2d2::Pool;
@@ -21,6 +22,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, TransactionBehavior};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tokio::sync::Semaphore;
 
 use super::{StoreError, StoreResult};
 use audit_writer::AuditWriter;
@@ -38,8 +40,14 @@ const MIGRATIONS: &[&str] = &[
 /// The migration that adds `child_surnames.given_key`, which existing rows need filled.
 const GIVEN_KEYS_VERSION: usize = 7;
 
+/// Pooled connections: also how many blocking threads may work on the database at once.
+const CONNECTIONS: usize = 8;
+
 pub struct SqliteStore {
     pool: Pool<SqliteConnectionManager>,
+    /// One permit per connection, taken before a blocking thread is, so surplus
+    /// requests wait on the runtime instead of parking threads on the pool.
+    permits: Arc<Semaphore>,
     audit: AuditWriter,
 }
 
@@ -70,13 +78,19 @@ impl SqliteStore {
             })?;
         }
         let manager = SqliteConnectionManager::file(path).with_init(configure);
-        let pool = Pool::builder().max_size(8).build(manager)?;
+        let pool = Pool::builder()
+            .max_size(CONNECTIONS as u32)
+            .build(manager)?;
         let mut conn = pool.get()?;
         migrate(&mut conn)?;
         let mut writer = Connection::open(path)?;
         configure(&mut writer)?;
         let audit = AuditWriter::start(writer)?;
-        Ok(SqliteStore { pool, audit })
+        Ok(SqliteStore {
+            pool,
+            permits: Arc::new(Semaphore::new(CONNECTIONS)),
+            audit,
+        })
     }
 
     /// Runs `f` with a pooled connection on a blocking thread.
@@ -86,7 +100,14 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Database("the database is closing".into()))?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = pool.get()?;
             f(&mut conn)
         })
@@ -94,6 +115,9 @@ impl SqliteStore {
         .map_err(|e| StoreError::Database(e.to_string()))?
     }
 }
+
+/// Distinct statements a connection keeps prepared: searches use a few dozen shapes.
+const STATEMENT_CACHE: usize = 128;
 
 /// Every connection's settings: the pool's and the audit writer's.
 fn configure(c: &mut Connection) -> rusqlite::Result<()> {
@@ -106,7 +130,9 @@ fn configure(c: &mut Connection) -> rusqlite::Result<()> {
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 10000;
          PRAGMA cache_size = -65536;",
-    )
+    )?;
+    c.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    rusqlite::vtab::array::load_module(c)
 }
 
 fn migrate(conn: &mut Connection) -> StoreResult<()> {
