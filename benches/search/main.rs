@@ -165,7 +165,7 @@ async fn run(backend: &str, url: &str, key_file: Option<PathBuf>, config: &Confi
     ] {
         for &clients in &config.clients {
             let length = Duration::from_secs(config.seconds);
-            throughput(&client, queries, clients, length, label).await;
+            throughput(&server, &client, queries, clients, length, label).await;
         }
     }
     during_logins(&server, &client, &mix).await;
@@ -283,8 +283,18 @@ fn print_latencies(server_side: &BTreeMap<usize, Summary>, http: &BTreeMap<usize
 }
 
 /// `clients` tasks sharing one session search the mix round and round for `length`;
-/// every answered request was audited by the server before it answered.
-async fn throughput(client: &Client, mix: &[Query], clients: usize, length: Duration, label: &str) {
+/// every answered request was audited by the server before it answered. The CPU
+/// each search cost the server and this client says what the machine could serve
+/// if the client ran elsewhere.
+async fn throughput(
+    server: &Server,
+    client: &Client,
+    mix: &[Query],
+    clients: usize,
+    length: Duration,
+    label: &str,
+) {
+    let cpu_before = (server.cpu_seconds(), server::cpu_seconds("self"));
     let params: Arc<Vec<SearchParams>> = Arc::new(mix.iter().map(|q| q.params.clone()).collect());
     let answered = Arc::new(AtomicUsize::new(0));
     let failed = Arc::new(AtomicUsize::new(0));
@@ -309,11 +319,14 @@ async fn throughput(client: &Client, mix: &[Query], clients: usize, length: Dura
         task.await.unwrap();
     }
     let answered = answered.load(Ordering::Relaxed);
+    let per_search = |before: f64, after: f64| (after - before) * 1e6 / answered.max(1) as f64;
     println!(
-        "throughput, {label}, {clients:>2} clients for {} s: {:>7.0} audited searches/s ({answered} answered, {} failed)",
+        "throughput, {label}, {clients:>2} clients for {} s: {:>7.0} audited searches/s ({answered} answered, {} failed); CPU per search: server {:.0} us, client {:.0} us",
         length.as_secs(),
         answered as f64 / length.as_secs_f64(),
-        failed.load(Ordering::Relaxed)
+        failed.load(Ordering::Relaxed),
+        per_search(cpu_before.0, server.cpu_seconds()),
+        per_search(cpu_before.1, server::cpu_seconds("self")),
     );
 }
 

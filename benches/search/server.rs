@@ -73,6 +73,11 @@ impl Server {
         client
     }
 
+    /// CPU seconds the server process has used so far.
+    pub fn cpu_seconds(&self) -> f64 {
+        cpu_seconds(&self.process.id().to_string())
+    }
+
     /// Resident and peak memory of the server process, in MiB.
     pub fn memory_mib(&self) -> (f64, f64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.process.id()))
@@ -86,6 +91,22 @@ impl Server {
         };
         (field("VmRSS:"), field("VmHWM:"))
     }
+}
+
+/// CPU seconds (user and system) that process `pid` ("self" for this one) has used.
+pub fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which ends with the last ')': utime and stime
+    // are the 12th and 13th of them, in clock ticks.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let ticks: f64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    // SAFETY: sysconf only reads a configuration value.
+    ticks / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
 }
 
 impl Drop for Server {
