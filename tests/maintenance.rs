@@ -403,7 +403,133 @@ async fn shielding_hides_fields_and_the_override_is_audited_alerted_and_for_one_
         .any(|e| e.event.action == "shield" && e.event.details["reason"] == "domestic_violence"));
 }
 
+/// Searches rank on copies of each child's fields kept beside its surname rows;
+/// every kind of change must reach them at once, or a shielded child could be
+/// found by postcode, or a renamed one shown under its old name.
+async fn every_change_to_a_child_is_what_the_next_search_sees(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = server.logged_in("la.admin", Role::LaAdmin, "383-DIR").await;
+    let by = |surname: &str, dob: Option<&str>, postcode: Option<&str>| SearchParams {
+        surname: Some(surname.into()),
+        dob: dob.map(Into::into),
+        postcode: postcode.map(Into::into),
+        ..Default::default()
+    };
+    let id = find(&admin, "Walker", "2016-01-15").await;
+    let version = |record: contactpoint::api::ChildRecord| record.version;
+    let v = version(
+        admin
+            .child(&id, ReasonCode::RecordMaintenance, None)
+            .await
+            .unwrap(),
+    );
+
+    let v = version(
+        admin
+            .update_identity(
+                &id,
+                &IdentityUpdate {
+                    identity: Identity {
+                        given_names: "Lilian Rose".into(),
+                        gender: Gender::NotSpecified,
+                        ..identity("Walker", "2016-01-15")
+                    },
+                    why: ChangeReason::Correction,
+                    version: v,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    let hit = admin
+        .search(&by("Walker", Some("2016-01-15"), None))
+        .await
+        .unwrap()
+        .results
+        .remove(0);
+    assert_eq!(
+        (hit.given_names.as_str(), hit.gender),
+        ("Lilian Rose", Gender::NotSpecified)
+    );
+
+    let moved = AddressState::Current {
+        address: contactpoint::model::Address {
+            lines: vec!["9 Roundhay Road".into()],
+            town: "Leeds".into(),
+            postcode: "LS8 4AA".parse().unwrap(),
+        },
+    };
+    let v = version(
+        admin
+            .update_address(
+                &id,
+                &contactpoint::api::AddressUpdate {
+                    address: moved,
+                    version: v,
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    let found = |hits: Vec<contactpoint::api::SearchHit>| hits.iter().any(|h| h.id == id);
+    let in_ls8 = admin
+        .search(&by("Walker", None, Some("LS8")))
+        .await
+        .unwrap();
+    assert!(found(in_ls8.results), "found in the new district");
+    let in_ls6 = admin
+        .search(&by("Walker", None, Some("LS6")))
+        .await
+        .unwrap();
+    assert!(!found(in_ls6.results), "gone from the old district");
+
+    admin
+        .set_shield(
+            &id,
+            &ShieldUpdate {
+                shielded: true,
+                reason: ShieldReason::DomesticViolence,
+                version: v,
+            },
+        )
+        .await
+        .unwrap();
+    let practitioner = server
+        .logged_in("gp.reception", Role::Practitioner, GP)
+        .await;
+    let by_postcode = practitioner
+        .search(&by("Walker", None, Some("LS8 4AA")))
+        .await
+        .unwrap();
+    assert!(
+        !found(by_postcode.results),
+        "a shielded child is never found by postcode"
+    );
+    let hit = practitioner
+        .search(&by("Walker", Some("2016-01-15"), None))
+        .await
+        .unwrap()
+        .results
+        .remove(0);
+    assert!(hit.shielded && hit.postcode_district.is_none(), "{hit:?}");
+
+    // And no surname row anywhere disagrees with its child.
+    let stale = server
+        .raw_query(
+            "SELECT s.child_id FROM child_surnames s JOIN children c ON c.id = s.child_id
+             WHERE s.family_name <> c.family_name OR s.given_names <> c.given_names
+                OR s.former_names <> c.former_names OR s.date_of_birth <> c.date_of_birth
+                OR s.gender <> c.gender OR s.shielded <> c.shielded
+                OR s.local_authority <> c.local_authority
+                OR COALESCE(s.postcode, '') <> COALESCE(c.postcode, '')
+                OR COALESCE(s.postcode_district, '') <> COALESCE(c.postcode_district, '')",
+        )
+        .await;
+    assert!(stale.is_empty(), "{stale:?}");
+}
+
 on_each_backend!(
+    every_change_to_a_child_is_what_the_next_search_sees,
     an_identity_edit_keeps_history_and_the_old_name_stays_searchable,
     a_practitioner_cannot_edit_identity,
     an_la_admin_cannot_edit_another_authoritys_child,

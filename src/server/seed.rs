@@ -68,7 +68,7 @@ pub async fn seed_demo(
     if children == 0 {
         progress(0, 0);
     }
-    store.refresh_statistics().await?;
+    store.settle_after_load().await?;
     let plans = generator
         .await
         .map_err(|e| StoreError::Database(format!("demo generator: {e}")))?;

@@ -119,10 +119,25 @@ pub(super) async fn insert_children(tx: &Transaction<'_>, children: &[Child]) ->
         .flat_map(|(forms, (c, e))| forms.iter().map(move |form| (ids[form], c, e)))
         .collect();
     // Forms are distinct per child and the children are new, so no key repeats.
+    // Each row copies what a search ranks on, encoded as the child's row above.
     copy_rows(
         tx,
-        "child_surnames (surname_id, date_of_birth, child_id, postcode_district, given_key)",
-        [Type::INT8, Type::DATE, Type::TEXT, Type::TEXT, Type::TEXT],
+        "child_surnames (surname_id, date_of_birth, child_id, postcode_district, given_key,
+             family_name, given_names, former_names, gender, postcode, shielded, local_authority)",
+        [
+            Type::INT8,
+            Type::DATE,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::BOOL,
+            Type::TEXT,
+        ],
         keyed
             .iter()
             .map(|(sid, c, e)| {
@@ -132,6 +147,13 @@ pub(super) async fn insert_children(tx: &Transaction<'_>, children: &[Child]) ->
                     &e.id,
                     &e.district,
                     &e.given_key,
+                    &c.family_name,
+                    &c.given_names,
+                    &e.former,
+                    &e.gender,
+                    &e.postcode,
+                    &c.shielded,
+                    &c.local_authority,
                 ]
             })
             .collect::<Vec<_>>(),

@@ -30,6 +30,12 @@ pub(super) fn org_from_row(r: &Row, at: usize) -> StoreResult<Organisation> {
 
 pub(super) const CANDIDATE_COLUMNS: &str =
     "id, family_name, given_names, former_names, date_of_birth, gender, postcode, shielded, local_authority";
+/// `CANDIDATE_COLUMNS` as a child's surname rows hold them (migration 0008).
+const SURNAME_ROW_COLUMNS: &str =
+    "child_id AS id, family_name, given_names, former_names, date_of_birth, gender, postcode, shielded, local_authority";
+/// What a surname row copies from its child's row, beside the search keys.
+const COPIED_COLUMNS: &str = "date_of_birth, postcode_district, family_name, given_names, \
+     former_names, gender, postcode, shielded, local_authority";
 
 pub(super) fn candidate_from_row(r: &Row) -> StoreResult<Candidate> {
     Ok(Candidate {
@@ -45,32 +51,24 @@ pub(super) fn candidate_from_row(r: &Row) -> StoreResult<Candidate> {
     })
 }
 
-/// Indexes each child under every surname form it is known by (whole, hyphen
-/// parts, former names), with its postcode district (`districts`, in step).
-pub(super) async fn index_surnames(
-    tx: &Transaction<'_>,
-    children: &[Child],
-    districts: &[Option<String>],
-) -> StoreResult<()> {
-    let forms: Vec<Vec<String>> = children.iter().map(surname_forms).collect();
-    let surname_ids = surname_ids(tx, forms.iter().flatten().cloned().collect()).await?;
-    let (mut sids, mut dobs, mut ids, mut dists, mut givens) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for ((child, forms), district) in children.iter().zip(&forms).zip(districts) {
-        let given = names::given_key(&child.given_names);
-        for form in forms {
-            sids.push(surname_ids[form]);
-            dobs.push(child.date_of_birth);
-            ids.push(child.id.as_str());
-            dists.push(district.as_deref());
-            givens.push(given.clone());
-        }
-    }
+/// Indexes a child under every surname form it is known by (whole, hyphen parts,
+/// former names), each row with what a search ranks on, copied from the child's
+/// row just written.
+pub(super) async fn index_surnames(tx: &Transaction<'_>, child: &Child) -> StoreResult<()> {
+    let forms = surname_forms(child);
+    let ids = surname_ids(tx, forms.iter().cloned().collect()).await?;
+    let sids: Vec<i64> = forms.iter().map(|f| ids[f]).collect();
     tx.execute(
-        "INSERT INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district, given_key)
-         SELECT * FROM unnest($1::int8[], $2::date[], $3::text[], $4::text[], $5::text[])
-         ON CONFLICT DO NOTHING",
-        &[&sids, &dobs, &ids, &dists, &givens],
+        &format!(
+            "INSERT INTO child_surnames (surname_id, given_key, child_id, {COPIED_COLUMNS})
+             SELECT s, $2, id, {COPIED_COLUMNS} FROM children, unnest($1::int8[]) s WHERE id = $3
+             ON CONFLICT DO NOTHING"
+        ),
+        &[
+            &sids,
+            &names::given_key(&child.given_names),
+            &child.id.as_str(),
+        ],
     )
     .await?;
     Ok(())
@@ -307,8 +305,9 @@ pub(super) async fn load_child(c: &impl GenericClient, id: &str) -> StoreResult<
 
 type Param = Box<dyn ToSql + Sync + Send>;
 
-/// Builds the candidate query: one indexed SELECT per condition, combined with UNION.
-/// The same conditions as SQLite's, so both return the same set in the same order.
+/// Builds the candidate query: one indexed SELECT per condition, combined with UNION;
+/// conditions on the name read the surname rows alone. The same conditions as
+/// SQLite's, so both return the same set in the same order.
 fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Param>) {
     let mut parts = Vec::new();
     let mut args: Vec<Param> = Vec::new();
@@ -323,7 +322,7 @@ fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Param>) {
     if let (Some(ids), false) = (&surname_ids, q.name_dobs.is_empty()) {
         let dobs = bind(Box::new(q.name_dobs.clone()));
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth = ANY({dobs})"
+            "SELECT {SURNAME_ROW_COLUMNS} FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth = ANY({dobs})"
         ));
     }
     if let (Some(ids), Some((from, to))) = (&surname_ids, q.name_dob_window) {
@@ -335,33 +334,40 @@ fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Param>) {
         };
         let (a, b) = (bind(Box::new(from)), bind(Box::new(to)));
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}){given} AND date_of_birth BETWEEN {a} AND {b}"
+            "SELECT {SURNAME_ROW_COLUMNS} FROM child_surnames WHERE surname_id IN ({ids}){given} AND date_of_birth BETWEEN {a} AND {b}"
         ));
     }
     if let (Some(ids), Some(district)) = (&surname_ids, &q.name_district) {
         let p = bind(Box::new(district.clone()));
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND postcode_district = {p}"
+            "SELECT {SURNAME_ROW_COLUMNS} FROM child_surnames WHERE surname_id IN ({ids}) AND postcode_district = {p}"
         ));
     }
     if let Some(postcode) = &q.postcode {
         let p = bind(Box::new(postcode.clone()));
-        parts.push(format!("SELECT id FROM children WHERE postcode = {p}"));
+        parts.push(format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM children WHERE postcode = {p}"
+        ));
     }
     if let Some(id) = &q.directory_id {
         let p = bind(Box::new(id.clone()));
-        parts.push(format!("SELECT id FROM children WHERE id = {p}"));
+        parts.push(format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM children WHERE id = {p}"
+        ));
     }
     if let Some(nhs) = &q.nhs_number {
         let p = bind(Box::new(nhs.clone()));
-        parts.push(format!("SELECT id FROM children WHERE nhs_number = {p}"));
+        parts.push(format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM children WHERE nhs_number = {p}"
+        ));
     }
     if parts.is_empty() {
         return (String::new(), args);
     }
     let limit = bind(Box::new(q.limit as i64));
+    // UNION drops the repeats of a child found under several forms or conditions.
     let sql = format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM children WHERE id IN ({}) ORDER BY id LIMIT {limit}",
+        "SELECT * FROM ({}) c ORDER BY id LIMIT {limit}",
         parts.join(" UNION ")
     );
     (sql, args)
@@ -474,8 +480,11 @@ impl DirectoryStore for PostgresStore {
         Ok(())
     }
 
-    async fn refresh_statistics(&self) -> StoreResult<()> {
-        self.client().await?.batch_execute("ANALYZE").await?;
+    async fn settle_after_load(&self) -> StoreResult<()> {
+        self.client()
+            .await?
+            .batch_execute("CLUSTER child_surnames USING child_surnames_pkey; ANALYZE")
+            .await?;
         Ok(())
     }
 

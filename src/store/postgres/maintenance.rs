@@ -108,8 +108,7 @@ async fn rewrite_child(
     .await
     .map_err(|e| unique_as_exists(e, || "a record with that NHS number".to_string()))?;
     unindex_surnames(tx, before).await?;
-    let district = postcode.map(|p| p.district().to_string());
-    index_surnames(tx, std::slice::from_ref(after), &[district]).await
+    index_surnames(tx, after).await
 }
 
 async fn write_indicators(

@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0005_maintenance.sql"),
     include_str!("../migrations/postgres/0006_accounts.sql"),
     include_str!("../migrations/postgres/0007_given_keys.sql"),
+    include_str!("../migrations/postgres/0008_search_rows.sql"),
 ];
 /// The migration that adds `child_surnames.given_key`, which existing rows need filled.
 const GIVEN_KEYS_VERSION: usize = 7;

@@ -33,6 +33,12 @@ pub(super) fn org_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Organisat
 
 pub(super) const CANDIDATE_COLUMNS: &str =
     "id, family_name, given_names, former_names, date_of_birth, gender, postcode, shielded, local_authority";
+/// `CANDIDATE_COLUMNS` as a child's surname rows hold them (migration 0008).
+const SURNAME_ROW_COLUMNS: &str =
+    "child_id AS id, family_name, given_names, former_names, date_of_birth, gender, postcode, shielded, local_authority";
+/// What a surname row copies from its child's row, beside the search keys.
+const COPIED_COLUMNS: &str = "date_of_birth, postcode_district, family_name, given_names, \
+     former_names, gender, postcode, shielded, local_authority";
 
 pub(super) fn candidate_from_row(r: &Row<'_>) -> rusqlite::Result<Candidate> {
     Ok(Candidate {
@@ -158,28 +164,27 @@ pub(super) fn insert_involvement(
     Ok(tx.last_insert_rowid())
 }
 
-/// Indexes the child under every surname form it is known by (whole, parts, former).
+/// Indexes the child under every surname form it is known by (whole, parts, former),
+/// each row with what a search ranks on, copied from the child's row just written.
 pub(super) fn index_surnames(
     tx: &Connection,
     cache: &mut HashMap<String, i64>,
     child: &Child,
 ) -> StoreResult<()> {
-    let district = child.address.postcode().map(|p| p.district().to_string());
     let mut forms = names::surname_forms(&child.family_name);
     for former in &child.former_names {
         forms.extend(names::surname_forms(&former.family_name));
     }
     forms.sort();
     forms.dedup();
-    let dob = date(child.date_of_birth);
     let given = names::given_key(&child.given_names);
     for form in forms {
         let sid = surname_id(tx, cache, &form)?;
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO child_surnames (surname_id, date_of_birth, child_id, postcode_district, given_key)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![sid, dob, child.id.as_str(), district, given])?;
+        tx.prepare_cached(&format!(
+            "INSERT OR IGNORE INTO child_surnames (surname_id, given_key, child_id, {COPIED_COLUMNS})
+             SELECT ?1, ?2, id, {COPIED_COLUMNS} FROM children WHERE id = ?3"
+        ))?
+        .execute(params![sid, given, child.id.as_str()])?;
     }
     Ok(())
 }
@@ -315,8 +320,8 @@ fn array<T: ToString>(values: &[T]) -> Box<dyn ToSql> {
     ))
 }
 
-/// Builds the candidate query: one indexed SELECT per condition, combined with UNION.
-/// Lists are bound as arrays, so each combination of conditions is one cached statement.
+/// Builds the candidate query: one indexed SELECT per condition, combined with UNION;
+/// conditions on the name read the surname rows alone. Lists are bound as arrays, so each combination of conditions is one cached statement.
 fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Box<dyn ToSql>>) {
     let mut parts = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
@@ -332,7 +337,7 @@ fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Box<dyn ToSql>>) {
         let dobs: Vec<String> = q.name_dobs.iter().map(|d| date(*d)).collect();
         let dobs = bind(array(&dobs));
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth IN rarray({dobs})"
+            "SELECT {SURNAME_ROW_COLUMNS} FROM child_surnames WHERE surname_id IN ({ids}) AND date_of_birth IN rarray({dobs})"
         ));
     }
     if let (Some(ids), Some((from, to))) = (&surname_ids, q.name_dob_window) {
@@ -344,33 +349,40 @@ fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Box<dyn ToSql>>) {
         };
         let (a, b) = (bind(Box::new(date(from))), bind(Box::new(date(to))));
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}){given} AND date_of_birth BETWEEN {a} AND {b}"
+            "SELECT {SURNAME_ROW_COLUMNS} FROM child_surnames WHERE surname_id IN ({ids}){given} AND date_of_birth BETWEEN {a} AND {b}"
         ));
     }
     if let (Some(ids), Some(district)) = (&surname_ids, &q.name_district) {
         let p = bind(Box::new(district.clone()));
         parts.push(format!(
-            "SELECT child_id FROM child_surnames WHERE surname_id IN ({ids}) AND postcode_district = {p}"
+            "SELECT {SURNAME_ROW_COLUMNS} FROM child_surnames WHERE surname_id IN ({ids}) AND postcode_district = {p}"
         ));
     }
     if let Some(postcode) = &q.postcode {
         let p = bind(Box::new(postcode.clone()));
-        parts.push(format!("SELECT id FROM children WHERE postcode = {p}"));
+        parts.push(format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM children WHERE postcode = {p}"
+        ));
     }
     if let Some(id) = &q.directory_id {
         let p = bind(Box::new(id.clone()));
-        parts.push(format!("SELECT id FROM children WHERE id = {p}"));
+        parts.push(format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM children WHERE id = {p}"
+        ));
     }
     if let Some(nhs) = &q.nhs_number {
         let p = bind(Box::new(nhs.clone()));
-        parts.push(format!("SELECT id FROM children WHERE nhs_number = {p}"));
+        parts.push(format!(
+            "SELECT {CANDIDATE_COLUMNS} FROM children WHERE nhs_number = {p}"
+        ));
     }
     if parts.is_empty() {
         return (String::new(), args);
     }
     let limit = bind(Box::new(q.limit as i64));
+    // UNION drops the repeats of a child found under several forms or conditions.
     let sql = format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM children WHERE id IN ({}) ORDER BY id LIMIT {limit}",
+        "SELECT * FROM ({}) ORDER BY id LIMIT {limit}",
         parts.join(" UNION ")
     );
     (sql, args)
@@ -490,7 +502,8 @@ impl DirectoryStore for SqliteStore {
         .await
     }
 
-    async fn refresh_statistics(&self) -> StoreResult<()> {
+    async fn settle_after_load(&self) -> StoreResult<()> {
+        // WITHOUT ROWID tables are kept in key order already.
         self.with_conn(|c| Ok(c.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")?))
             .await
     }
