@@ -274,17 +274,17 @@ async fn servers_starting_together_migrate_one_schema() {
     }
 }
 
-/// A directory indexed before forename keys existed gets them when a new version
-/// opens it: the migration computes them for every existing child.
+/// A directory indexed before the keys computed in Rust existed (forename keys) or
+/// changed (eight-letter phonetic codes) gets them when a new version opens it.
 #[tokio::test]
-async fn a_directory_indexed_before_forename_keys_gets_them_on_migration() {
-    forename_keys_are_filled_in_on_migration(Backend::Sqlite).await;
+async fn a_directory_indexed_with_older_keys_gets_new_ones_on_migration() {
+    keys_are_computed_afresh_on_migration(Backend::Sqlite).await;
     if postgres::available() {
-        forename_keys_are_filled_in_on_migration(Backend::Postgres).await;
+        keys_are_computed_afresh_on_migration(Backend::Postgres).await;
     }
 }
 
-async fn forename_keys_are_filled_in_on_migration(backend: Backend) {
+async fn keys_are_computed_afresh_on_migration(backend: Backend) {
     let server = TestServer::start(backend).await;
     let rewind = match backend {
         Backend::Sqlite => "PRAGMA user_version = 6;",

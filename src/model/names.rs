@@ -6,7 +6,17 @@
 //!   edit or one transposition share at least one such key;
 //! - `p:` keys, its Double Metaphone codes: Smith/Smyth, Muhammad/Mohamed.
 
-use rphonetic::DoubleMetaphone;
+use rphonetic::{DoubleMetaphone, DoubleMetaphoneResult};
+
+/// Double Metaphone codes are cut at four letters by default, which across a
+/// nation's surnames gives thousands of them one code (Blandford, Blandsworth,
+/// Blandacre...): each then a candidate for the others, and "sounding alike".
+/// Eight letters keep real sound-alikes together without that crowd.
+const PHONETIC_CODE_LENGTH: usize = 8;
+
+fn double_metaphone(name: &str) -> DoubleMetaphoneResult {
+    DoubleMetaphone::new(Some(PHONETIC_CODE_LENGTH)).double_metaphone(name)
+}
 
 /// Lower case, accents folded, apostrophes and dots dropped, `Mac` folded into `Mc`;
 /// hyphens and spaces become single spaces between parts.
@@ -84,13 +94,20 @@ pub fn keys(form: &str) -> Vec<String> {
             keys.push(format!("d:{deleted}"));
         }
     }
-    let codes = DoubleMetaphone::default().double_metaphone(form);
-    for code in [codes.primary(), codes.alternate()] {
-        if !code.is_empty() {
-            keys.push(format!("p:{code}"));
-        }
-    }
+    keys.extend(phonetic_keys(form));
     keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The `p:` keys of a normalised surname form: its Double Metaphone codes.
+pub fn phonetic_keys(form: &str) -> Vec<String> {
+    let codes = double_metaphone(form);
+    let mut keys: Vec<String> = [codes.primary(), codes.alternate()]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .map(|c| format!("p:{c}"))
+        .collect();
     keys.dedup();
     keys
 }
@@ -101,16 +118,13 @@ pub fn keys(form: &str) -> Vec<String> {
 pub fn given_key(given_names: &str) -> String {
     let norm = normalise(given_names);
     let first = norm.split(' ').next().unwrap_or_default();
-    DoubleMetaphone::default()
-        .double_metaphone(first)
-        .primary()
-        .to_string()
+    double_metaphone(first).primary()
 }
 
 /// The keys a typed forename (normalised, one word) can be found under: both of
 /// its Double Metaphone codes, so Jon finds John and Catherine finds Kathryn.
 pub fn given_keys(forename: &str) -> Vec<String> {
-    let codes = DoubleMetaphone::default().double_metaphone(forename);
+    let codes = double_metaphone(forename);
     let mut keys: Vec<String> = [codes.primary(), codes.alternate()]
         .into_iter()
         .filter(|c| !c.is_empty())
@@ -121,8 +135,7 @@ pub fn given_keys(forename: &str) -> Vec<String> {
 
 /// True when two normalised names sound alike to Double Metaphone.
 pub fn sounds_alike(a: &str, b: &str) -> bool {
-    let dm = DoubleMetaphone::default();
-    let (a, b) = (dm.double_metaphone(a), dm.double_metaphone(b));
+    let (a, b) = (double_metaphone(a), double_metaphone(b));
     let (a1, a2, b1, b2) = (a.primary(), a.alternate(), b.primary(), b.alternate());
     !a1.is_empty()
         && (a1 == b1 || (!b2.is_empty() && a1 == b2) || (!a2.is_empty() && (a2 == b1 || a2 == b2)))
@@ -173,6 +186,11 @@ mod tests {
             assert!(share_key(a, b), "{a} / {b}");
         }
         assert!(!share_key("Smith", "Patel"));
+        assert!(
+            !share_key("Blandford", "Blandsworth"),
+            "codes past four letters"
+        );
+        assert!(!sounds_alike("blandford", "blandsworth"));
     }
 
     #[test]

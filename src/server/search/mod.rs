@@ -39,17 +39,24 @@ pub async fn search(
             redirected_from = Some(old.to_string());
         }
     }
-    let wide = request.candidate_query(CANDIDATE_LIMIT);
-    let mut ranked = match request.narrow_query(CANDIDATE_LIMIT) {
-        Some((narrow, ceiling)) => {
-            let found = matches(store, viewer, &request, narrow).await?;
-            if found.iter().any(|(_, m)| m.score >= ceiling) {
-                found
-            } else {
-                matches(store, viewer, &request, wide).await?
-            }
+    // The narrow pass is enough when it found a match that nothing only the wide
+    // pass would fetch could outrank.
+    let narrow = match request.narrow_query(CANDIDATE_LIMIT) {
+        Some((query, ceiling)) => {
+            let found = matches(store, viewer, &request, query).await?;
+            found
+                .iter()
+                .any(|(_, m)| m.score >= ceiling)
+                .then_some(found)
         }
-        None => matches(store, viewer, &request, wide).await?,
+        None => None,
+    };
+    let mut ranked = match narrow {
+        Some(found) => found,
+        None => {
+            let wide = request.candidate_query(CANDIDATE_LIMIT);
+            matches(store, viewer, &request, wide).await?
+        }
     };
     if ranked.len() > request.limit {
         let best = ranked.iter().map(|(_, m)| m.score).fold(0.0, f64::max);

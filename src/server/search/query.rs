@@ -227,6 +227,35 @@ impl SearchRequest {
 
     /// The indexed sets whose union holds every child this search could match.
     pub fn candidate_query(&self, limit: usize) -> CandidateQuery {
+        let mut q = self.keyed_query(limit);
+        if let Some(dob) = self.dob.filter(|_| !self.family.is_empty()) {
+            q.name_dobs = dob_variants(dob, self.today.max(dob));
+        }
+        q
+    }
+
+    /// A narrower first pass and the best score anything it leaves out could reach
+    /// (see `rank::ceiling`): the typed date of birth and its swap before every
+    /// one-digit slip; with an age range, only namesakes whose first forename
+    /// sounds like the one typed. At national scale the wide sets are thousands of
+    /// rows where the narrow ones are tens.
+    pub fn narrow_query(&self, limit: usize) -> Option<(CandidateQuery, f64)> {
+        if self.directory_id.is_some() || self.nhs_number.is_some() || self.family.is_empty() {
+            return None;
+        }
+        let mut q = self.keyed_query(limit);
+        if let Some(dob) = self.dob {
+            q.name_dobs = std::iter::once(dob).chain(swapped_day_month(dob)).collect();
+            return Some((q, rank::ceiling(self, LeftOut::DateSlip)));
+        }
+        self.dob_range?;
+        let first = self.given.first().filter(|g| g.len() > 1)?;
+        q.name_given_keys = names::given_keys(first);
+        Some((q, rank::ceiling(self, LeftOut::OtherForename)))
+    }
+
+    /// Everything but the list of birth dates to try, where the two passes differ.
+    fn keyed_query(&self, limit: usize) -> CandidateQuery {
         let mut name_keys: Vec<String> = self.family.iter().flat_map(|f| names::keys(f)).collect();
         // A forename may really be the surname (swapped fields).
         if let Some(first) = self.given.first() {
@@ -244,10 +273,8 @@ impl SearchRequest {
         if self.family.is_empty() {
             return q;
         }
-        if let Some(dob) = self.dob {
-            q.name_dobs = dob_variants(dob, self.today.max(dob));
-        } else if let Some(range) = self.dob_range {
-            q.name_dob_window = Some(range);
+        if self.dob.is_none() {
+            q.name_dob_window = self.dob_range;
         }
         if let Some(postcode) = &self.postcode {
             q.name_district = Some(postcode.district().to_string());
@@ -256,28 +283,6 @@ impl SearchRequest {
             }
         }
         q
-    }
-}
-
-impl SearchRequest {
-    /// A narrower first pass and the best score anything it leaves out could reach
-    /// (see `rank::ceiling`): the typed date of birth and its swap before every
-    /// one-digit slip; with an age range, only namesakes whose first forename
-    /// sounds like the one typed. At national scale the wide sets are thousands of
-    /// rows where the narrow ones are tens.
-    pub fn narrow_query(&self, limit: usize) -> Option<(CandidateQuery, f64)> {
-        if self.directory_id.is_some() || self.nhs_number.is_some() || self.family.is_empty() {
-            return None;
-        }
-        let mut q = self.candidate_query(limit);
-        if let Some(dob) = self.dob {
-            q.name_dobs = std::iter::once(dob).chain(swapped_day_month(dob)).collect();
-            return Some((q, rank::ceiling(self, LeftOut::DateSlip)));
-        }
-        self.dob_range?;
-        let first = self.given.first().filter(|g| g.len() > 1)?;
-        q.name_given_keys = names::given_keys(first);
-        Some((q, rank::ceiling(self, LeftOut::OtherForename)))
     }
 }
 

@@ -74,7 +74,27 @@ pub(super) async fn index_surnames(tx: &Transaction<'_>, child: &Child) -> Store
     Ok(())
 }
 
-/// Fills `child_surnames.given_key` for rows indexed before it existed: keys are
+/// Gives every surname its phonetic keys (after migration 9 removed the old ones).
+pub(super) async fn fill_phonetic_keys(tx: &Transaction<'_>) -> StoreResult<()> {
+    let (mut keys, mut ids) = (Vec::new(), Vec::new());
+    for r in tx.query("SELECT id, name FROM surnames", &[]).await? {
+        let id: i64 = r.try_get(0)?;
+        for key in names::phonetic_keys(r.try_get(1)?) {
+            keys.push(key);
+            ids.push(id);
+        }
+    }
+    tx.execute(
+        "INSERT INTO surname_keys (key, surname_id) SELECT * FROM unnest($1::text[], $2::int8[])
+         ON CONFLICT DO NOTHING",
+        &[&keys, &ids],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Computes `child_surnames.given_key` afresh for every row (indexed before it
+/// existed, or with shorter codes): keys are
 /// computed here a page of children at a time, copied into a temporary table and
 /// joined in with one UPDATE.
 pub(super) async fn fill_given_keys(tx: &Transaction<'_>) -> StoreResult<()> {

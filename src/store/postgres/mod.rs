@@ -40,9 +40,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0006_accounts.sql"),
     include_str!("../migrations/postgres/0007_given_keys.sql"),
     include_str!("../migrations/postgres/0008_search_rows.sql"),
+    include_str!("../migrations/postgres/0009_longer_phonetic_keys.sql"),
 ];
-/// The migration that adds `child_surnames.given_key`, which existing rows need filled.
-const GIVEN_KEYS_VERSION: usize = 7;
+/// The last migration that changed a key computed in Rust (forename keys in 7,
+/// longer phonetic codes in 9): an older database gets those keys computed afresh.
+const RUST_KEYS_VERSION: usize = 9;
 
 /// Advisory lock keys (arbitrary constants), one per thing serialised across servers.
 const MIGRATION_LOCK: i64 = 0x6370_6d69_6772_6174; // "cpmigrat"
@@ -150,8 +152,12 @@ impl PostgresStore {
             )
             .await?;
         }
-        if current < GIVEN_KEYS_VERSION {
+        if current < RUST_KEYS_VERSION {
+            directory::fill_phonetic_keys(&tx).await?;
             directory::fill_given_keys(&tx).await?;
+            // Updating every surname row scattered them; search wants them in key order.
+            tx.batch_execute("CLUSTER child_surnames USING child_surnames_pkey")
+                .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -189,7 +189,23 @@ pub(super) fn index_surnames(
     Ok(())
 }
 
-/// Fills `child_surnames.given_key` for rows indexed before it existed: keys are
+/// Gives every surname its phonetic keys (after migration 9 removed the old ones).
+pub(super) fn fill_phonetic_keys(tx: &Connection) -> StoreResult<()> {
+    let mut surnames = tx.prepare("SELECT id, name FROM surnames")?;
+    let mut insert =
+        tx.prepare("INSERT OR IGNORE INTO surname_keys (key, surname_id) VALUES (?1, ?2)")?;
+    let mut rows = surnames.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, name): (i64, String) = (row.get(0)?, row.get(1)?);
+        for key in names::phonetic_keys(&name) {
+            insert.execute(params![key, id])?;
+        }
+    }
+    Ok(())
+}
+
+/// Computes `child_surnames.given_key` afresh for every row (indexed before it
+/// existed, or with shorter codes): keys are
 /// computed here, staged in a temporary table and joined in with one UPDATE.
 pub(super) fn fill_given_keys(tx: &Connection) -> StoreResult<()> {
     tx.execute_batch(

@@ -37,9 +37,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0006_accounts.sql"),
     include_str!("../migrations/sqlite/0007_given_keys.sql"),
     include_str!("../migrations/sqlite/0008_search_rows.sql"),
+    include_str!("../migrations/sqlite/0009_longer_phonetic_keys.sql"),
 ];
-/// The migration that adds `child_surnames.given_key`, which existing rows need filled.
-const GIVEN_KEYS_VERSION: usize = 7;
+/// The last migration that changed a key computed in Rust (forename keys in 7,
+/// longer phonetic codes in 9): an older database gets those keys computed afresh.
+const RUST_KEYS_VERSION: usize = 9;
 
 /// Pooled connections: also how many blocking threads may work on the database at once.
 const CONNECTIONS: usize = 8;
@@ -149,7 +151,8 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
         tx.execute_batch(sql)?;
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
     }
-    if current < GIVEN_KEYS_VERSION {
+    if current < RUST_KEYS_VERSION {
+        directory::fill_phonetic_keys(&tx)?;
         directory::fill_given_keys(&tx)?;
     }
     tx.commit()?;
