@@ -13,6 +13,7 @@
 //!   BENCH_SECONDS=30               length of each throughput run
 //!   BENCH_CLIENTS=1,8,64           concurrent clients per throughput run
 //!   BENCH_MISSES=1                 list the queries that missed their child
+//!   BENCH_SLOW=20                  list the queries slower than this many ms server-side
 
 #[allow(dead_code)] // the bench uses only the cluster start-up of the test harness
 #[path = "../../tests/common/postgres.rs"]
@@ -195,6 +196,11 @@ fn misses_wanted() -> bool {
     std::env::var_os("BENCH_MISSES").is_some()
 }
 
+/// Above this, a server-side search is listed with what it answered (`BENCH_SLOW`).
+fn slow_ms() -> Option<f64> {
+    std::env::var("BENCH_SLOW").ok()?.parse().ok()
+}
+
 /// Each kind in turn, one query at a time, calling the search as the handler does
 /// (without HTTP and the audit write).
 async fn server_side(store: &dyn Store, mix: &[Query]) -> BTreeMap<usize, Summary> {
@@ -213,9 +219,19 @@ async fn server_side(store: &dyn Store, mix: &[Query]) -> BTreeMap<usize, Summar
                 .await
                 .map(|hits| hits.into_iter().map(|h| h.id).collect())
                 .map_err(|e| format!("{:?}: {}", e.code, e.message));
-            let found = tally.record(start.elapsed(), &outcome, &q.sought);
+            let elapsed = start.elapsed();
+            let found = tally.record(elapsed, &outcome, &q.sought);
             if !found && kind != Kind::TooBroad && misses_wanted() {
                 println!("  missed [{}] {:?}: {outcome:?}", kind.label(), q.params);
+            }
+            let ms = elapsed.as_secs_f64() * 1e3;
+            if slow_ms().is_some_and(|slow| ms > slow) {
+                let answer = outcome.as_ref().map(Vec::len);
+                println!(
+                    "  slow [{}] {ms:.1} ms {:?}: {answer:?}",
+                    kind.label(),
+                    q.params
+                );
             }
         }
         out.insert(i, tally.summary());

@@ -152,14 +152,20 @@ impl PostgresStore {
             )
             .await?;
         }
-        if current < RUST_KEYS_VERSION {
+        let refilled = current < RUST_KEYS_VERSION;
+        if refilled {
             directory::fill_phonetic_keys(&tx).await?;
             directory::fill_given_keys(&tx).await?;
-            // Updating every surname row scattered them; search wants them in key order.
-            tx.batch_execute("CLUSTER child_surnames USING child_surnames_pkey")
-                .await?;
         }
         tx.commit().await?;
+        if refilled {
+            // Updating every surname row scattered them, and search wants them in key
+            // order. Only once committed: inside the transaction CLUSTER would also
+            // copy the versions the update replaced, doubling the table.
+            client
+                .batch_execute("CLUSTER child_surnames USING child_surnames_pkey")
+                .await?;
+        }
         Ok(())
     }
 }
