@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0007_given_keys.sql"),
     include_str!("../migrations/postgres/0008_search_rows.sql"),
     include_str!("../migrations/postgres/0009_longer_phonetic_keys.sql"),
+    include_str!("../migrations/postgres/0010_per_child_statistics.sql"),
 ];
 /// The last migration that changed a key computed in Rust (forename keys in 7,
 /// longer phonetic codes in 9): an older database gets those keys computed afresh.
