@@ -4,8 +4,8 @@ mod common;
 
 use common::{on_each_backend, Backend, TestServer, BRADFORD, GP, LEEDS};
 use contactpoint::api::{
-    CarerInput, DeathRecord, ErrorCode, IdentityUpdate, NewChild, SearchParams, ShieldOverride,
-    ShieldUpdate,
+    CarerInput, DeathRecord, ErrorCode, IdentityUpdate, NewChild, SearchHit, SearchParams,
+    ShieldOverride, ShieldUpdate,
 };
 use contactpoint::client::Client;
 use contactpoint::model::{
@@ -19,6 +19,17 @@ async fn find(client: &Client, surname: &str, dob: &str) -> String {
         ..Default::default()
     };
     client.search(&params).await.unwrap().results.remove(0).id
+}
+
+/// What a search for Walker by date of birth or postcode returns.
+async fn walkers(client: &Client, dob: Option<&str>, postcode: Option<&str>) -> Vec<SearchHit> {
+    let params = SearchParams {
+        surname: Some("Walker".into()),
+        dob: dob.map(Into::into),
+        postcode: postcode.map(Into::into),
+        ..Default::default()
+    };
+    client.search(&params).await.unwrap().results
 }
 
 fn identity(family: &str, dob: &str) -> Identity {
@@ -409,12 +420,6 @@ async fn shielding_hides_fields_and_the_override_is_audited_alerted_and_for_one_
 async fn every_change_to_a_child_is_what_the_next_search_sees(backend: Backend) {
     let server = TestServer::start(backend).await;
     let admin = server.logged_in("la.admin", Role::LaAdmin, "383-DIR").await;
-    let by = |surname: &str, dob: Option<&str>, postcode: Option<&str>| SearchParams {
-        surname: Some(surname.into()),
-        dob: dob.map(Into::into),
-        postcode: postcode.map(Into::into),
-        ..Default::default()
-    };
     let id = find(&admin, "Walker", "2016-01-15").await;
     let version = |record: contactpoint::api::ChildRecord| record.version;
     let v = version(
@@ -441,12 +446,7 @@ async fn every_change_to_a_child_is_what_the_next_search_sees(backend: Backend) 
             .await
             .unwrap(),
     );
-    let hit = admin
-        .search(&by("Walker", Some("2016-01-15"), None))
-        .await
-        .unwrap()
-        .results
-        .remove(0);
+    let hit = walkers(&admin, Some("2016-01-15"), None).await.remove(0);
     assert_eq!(
         (hit.given_names.as_str(), hit.gender),
         ("Lilian Rose", Gender::NotSpecified)
@@ -471,17 +471,11 @@ async fn every_change_to_a_child_is_what_the_next_search_sees(backend: Backend) 
             .await
             .unwrap(),
     );
-    let found = |hits: Vec<contactpoint::api::SearchHit>| hits.iter().any(|h| h.id == id);
-    let in_ls8 = admin
-        .search(&by("Walker", None, Some("LS8")))
-        .await
-        .unwrap();
-    assert!(found(in_ls8.results), "found in the new district");
-    let in_ls6 = admin
-        .search(&by("Walker", None, Some("LS6")))
-        .await
-        .unwrap();
-    assert!(!found(in_ls6.results), "gone from the old district");
+    let found = |hits: Vec<SearchHit>| hits.iter().any(|h| h.id == id);
+    let in_ls8 = walkers(&admin, None, Some("LS8")).await;
+    assert!(found(in_ls8), "found in the new district");
+    let in_ls6 = walkers(&admin, None, Some("LS6")).await;
+    assert!(!found(in_ls6), "gone from the old district");
 
     admin
         .set_shield(
@@ -497,19 +491,13 @@ async fn every_change_to_a_child_is_what_the_next_search_sees(backend: Backend) 
     let practitioner = server
         .logged_in("gp.reception", Role::Practitioner, GP)
         .await;
-    let by_postcode = practitioner
-        .search(&by("Walker", None, Some("LS8 4AA")))
-        .await
-        .unwrap();
+    let by_postcode = walkers(&practitioner, None, Some("LS8 4AA")).await;
     assert!(
-        !found(by_postcode.results),
+        !found(by_postcode),
         "a shielded child is never found by postcode"
     );
-    let hit = practitioner
-        .search(&by("Walker", Some("2016-01-15"), None))
+    let hit = walkers(&practitioner, Some("2016-01-15"), None)
         .await
-        .unwrap()
-        .results
         .remove(0);
     assert!(hit.shielded && hit.postcode_district.is_none(), "{hit:?}");
 
