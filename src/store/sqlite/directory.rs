@@ -337,7 +337,8 @@ fn array<T: ToString>(values: &[T]) -> Box<dyn ToSql> {
 }
 
 /// Builds the candidate query: one indexed SELECT per condition, combined with UNION;
-/// conditions on the name read the surname rows alone. Lists are bound as arrays, so each combination of conditions is one cached statement.
+/// conditions on the name read the surname rows alone. The same conditions as
+/// PostgreSQL's, so both return the same set in the same order.
 fn candidate_sql(q: &CandidateQuery) -> (String, Vec<Box<dyn ToSql>>) {
     let mut parts = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
